@@ -1,0 +1,6 @@
+-- Instance-wide settings (key/value).
+CREATE TABLE settings (
+    name TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);

@@ -1,0 +1,73 @@
+//! The one error type of the app, shared by server functions, pages and the API.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Not found")]
+    NotFound,
+    #[error("Please sign in")]
+    Unauthorized,
+    #[error("You are not allowed to do that")]
+    Forbidden,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("Too many attempts; try again in {0} seconds")]
+    Throttled(u64),
+    /// Details are logged on the server, never sent to the caller.
+    #[error("Something went wrong on our side; please try again")]
+    Internal,
+    /// The request did not reach the server function or its answer could not be read.
+    #[error("Could not reach Docket: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status that goes with the error, for pages, server functions and the API.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Conflict(_) => 409,
+            AppError::Invalid(_) => 422,
+            AppError::Throttled(_) => 429,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 502,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::ServerError(_) => AppError::Internal,
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        tracing::error!(error = %err, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Sets the status of the response being built (page or server function) to match.
+    pub fn respond(self) -> Self {
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(http::StatusCode::from_u16(self.status()).unwrap_or_default());
+        }
+        self
+    }
+}

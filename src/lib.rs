@@ -1,0 +1,21 @@
+//! Docket: the client hub for IT service providers.
+//!
+//! One crate, two builds: `ssr` is the server binary, `hydrate` the WASM that takes over the
+//! server-rendered page in the browser. Everything outside `server` compiles into both.
+
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod pages;
+pub mod status;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the WASM build: attaches the app to the server-rendered HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,4 @@
+//! Routed pages, one per file.
+
+pub mod home;
+pub mod not_found;

@@ -1,0 +1,165 @@
+//! The HTTP stack: router, response headers, static files and graceful shutdown.
+
+use super::config::Config;
+use super::db::Db;
+use crate::app::{shell, App};
+use axum::extract::{FromRef, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use std::time::Instant;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::trace::TraceLayer;
+
+/// What every handler can reach: the Leptos options and the database.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+}
+
+impl AppState {
+    pub fn new(config: &Config, db: Db) -> Self {
+        Self { leptos_options: leptos_options(config), db }
+    }
+}
+
+/// Leptos options from our configuration. Hashed file names are used when the build left
+/// `hash.txt` next to the binary (cargo-leptos does with `hash-files = true`).
+fn leptos_options(config: &Config) -> LeptosOptions {
+    let hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|path| path.exists());
+    LeptosOptions::builder()
+        .output_name("docket")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .hash_files(hash_files)
+        .build()
+}
+
+/// The whole application: pages, server functions under `/rpc`, health check, static files.
+pub fn router(state: AppState) -> Router {
+    let db = state.db.clone();
+    let context = move || provide_context(db.clone());
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn(response_headers))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz(State(db): State<Db>) -> Response {
+    match db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+/// The Content-Security-Policy of HTML pages: scripts only from us or with this response's
+/// nonce (the hydration bootstrap and streamed resources carry it), WASM allowed to compile.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Everything that is not a page gets a policy that allows nothing to run.
+const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Security headers on every response; long caching for content-hashed assets only.
+async fn response_headers(req: Request, next: Next) -> Response {
+    let hashed_asset = req.uri().path().starts_with("/pkg/") && is_hashed(req.uri().path());
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    let set = |headers: &mut axum::http::HeaderMap, name, value: &'static str| {
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
+    };
+    set(headers, header::CONTENT_SECURITY_POLICY, DEFAULT_CSP);
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::REFERRER_POLICY, "same-origin");
+    set(headers, header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(headers, header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
+    if hashed_asset && res.status() == StatusCode::OK {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    } else {
+        set(res.headers_mut(), header::CACHE_CONTROL, "no-cache");
+    }
+    res
+}
+
+/// `docket.3f9a1c.wasm` is hashed; `docket.wasm` is not.
+fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.split('.').count() >= 3
+}
+
+/// Connects, migrates and serves until SIGINT or SIGTERM, then drains requests and exits.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let started = Instant::now();
+    tracing::info!(?config, "starting");
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
+    let app = router(AppState::new(&config, db.clone()));
+    tracing::info!(
+        addr = %listener.local_addr()?,
+        engine = %db.engine(),
+        ready_ms = started.elapsed().as_millis() as u64,
+        "ready"
+    );
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn only_content_hashed_files_count_as_hashed() {
+        assert!(is_hashed("/pkg/docket.a1b2c3.wasm"));
+        assert!(!is_hashed("/pkg/docket.wasm"));
+        assert!(!is_hashed("/favicon.ico"));
+    }
+}

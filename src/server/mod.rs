@@ -1,0 +1,6 @@
+//! Server-only code: configuration, the data layer, the HTTP stack and the command line.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod http;
