@@ -1,10 +1,21 @@
 //! The HTML shell and the routes of the app.
 
+use crate::accounts::api::signed_in_user;
+use crate::accounts::model::CurrentUser;
+use crate::accounts::pages::{
+    account::AccountPage, login::LoginPage, login::MfaLoginPage, logout::LogoutPage, mfa::MfaPage,
+    password::PasswordPage, setup::SetupPage,
+};
+use crate::admin::pages::{
+    audit::AuditLogPage, security::SecurityPage, user::UserPage, users::UsersPage,
+};
 use crate::components::layout::Layout;
+use crate::error::AppError;
 use crate::pages::{home::HomePage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server only.
@@ -34,14 +45,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[cfg(feature = "ssr")]
 fn set_page_csp() {
     use http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
-    let (Some(nonce), Some(res)) =
-        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    else {
+    let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
         return;
     };
     if let Ok(value) = HeaderValue::from_str(&crate::server::http::page_csp(&nonce)) {
         res.insert_header(CONTENT_SECURITY_POLICY, value);
     }
+}
+
+pub type CurrentUserResource = Resource<Result<Option<CurrentUser>, AppError>>;
+
+/// The signed-in technician, reloaded on every navigation (sign-in and sign-out change it).
+pub fn use_current_user() -> CurrentUserResource {
+    expect_context::<CurrentUserResource>()
 }
 
 #[component]
@@ -54,11 +73,33 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Docket".to_string() } else { format!("{page} · Docket") }
         } />
         <Router>
-            <Layout>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage ssr=ssr.clone() />
-                </Routes>
-            </Layout>
+            <CurrentUserProvider>
+                <Layout>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=HomePage ssr=ssr.clone() />
+                        <Route path=path!("/setup") view=SetupPage ssr=ssr.clone() />
+                        <Route path=path!("/login") view=LoginPage ssr=ssr.clone() />
+                        <Route path=path!("/login/mfa") view=MfaLoginPage ssr=ssr.clone() />
+                        <Route path=path!("/logout") view=LogoutPage ssr=ssr.clone() />
+                        <Route path=path!("/account") view=AccountPage ssr=ssr.clone() />
+                        <Route path=path!("/account/password") view=PasswordPage ssr=ssr.clone() />
+                        <Route path=path!("/account/mfa") view=MfaPage ssr=ssr.clone() />
+                        <Route path=path!("/admin/users") view=UsersPage ssr=ssr.clone() />
+                        <Route path=path!("/admin/users/:id") view=UserPage ssr=ssr.clone() />
+                        <Route path=path!("/admin/security") view=SecurityPage ssr=ssr.clone() />
+                        <Route path=path!("/admin/audit") view=AuditLogPage ssr=ssr.clone() />
+                    </Routes>
+                </Layout>
+            </CurrentUserProvider>
         </Router>
     }
+}
+
+#[component]
+fn CurrentUserProvider(children: Children) -> impl IntoView {
+    let location = use_location();
+    let me: CurrentUserResource =
+        Resource::new(move || location.pathname.get(), |_| signed_in_user());
+    provide_context(me);
+    children()
 }

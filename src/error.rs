@@ -1,8 +1,8 @@
 //! The one error type of the app, shared by server functions, pages and the API.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -14,8 +14,8 @@ pub enum AppError {
     Forbidden,
     #[error("{0}")]
     Conflict(String),
-    #[error("{0}")]
-    Invalid(String),
+    #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
     #[error("Too many attempts; try again in {0} seconds")]
     Throttled(u64),
     /// Details are logged on the server, never sent to the caller.
@@ -26,7 +26,40 @@ pub enum AppError {
     Transport(String),
 }
 
+/// A problem with one input, shown next to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
 impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }])
+    }
+
+    /// The field errors of an `Invalid` error (empty for the others).
+    pub fn into_fields(self) -> Vec<FieldError> {
+        match self {
+            AppError::Invalid(errors) => errors,
+            _ => Vec::new(),
+        }
+    }
+
+    /// The message for `field`, when this error is about it.
+    pub fn field(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+
     /// The HTTP status that goes with the error, for pages, server functions and the API.
     pub fn status(&self) -> u16 {
         match self {
@@ -67,7 +100,15 @@ impl AppError {
     pub fn respond(self) -> Self {
         if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(http::StatusCode::from_u16(self.status()).unwrap_or_default());
+            if let AppError::Throttled(seconds) = &self {
+                res.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*seconds));
+            }
         }
         self
+    }
+
+    /// Throttled until `until`, in whole seconds from now (at least 1).
+    pub fn throttled_until(until: chrono::DateTime<chrono::Utc>) -> Self {
+        AppError::Throttled((until - chrono::Utc::now()).num_seconds().max(1) as u64)
     }
 }

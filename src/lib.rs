@@ -3,11 +3,15 @@
 //! One crate, two builds: `ssr` is the server binary, `hydrate` the WASM that takes over the
 //! server-rendered page in the browser. Everything outside `server` compiles into both.
 
+pub mod accounts;
+pub mod admin;
 pub mod app;
+pub mod audit;
 pub mod components;
 pub mod error;
 pub mod pages;
 pub mod status;
+pub mod url;
 
 #[cfg(feature = "ssr")]
 pub mod server;

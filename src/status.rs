@@ -16,7 +16,8 @@ pub struct StatusReport {
 
 #[server(prefix = "/rpc", endpoint = "system_status")]
 pub async fn system_status() -> Result<StatusReport, AppError> {
-    let db = expect_context::<crate::server::db::Db>();
+    crate::server::auth::guard::require_user()?;
+    let db = crate::server::auth::guard::db();
     let started = std::time::Instant::now();
     db.ping().await.map_err(AppError::respond)?;
     let latency_us = started.elapsed().as_micros() as u64;

@@ -7,22 +7,38 @@ use std::time::{Duration, Instant};
 
 fn docket() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_docket"));
-    cmd.env_remove("DATABASE_URL").env_remove("LEPTOS_SITE_ADDR").env("RUST_LOG", "info");
+    cmd.env_remove("DATABASE_URL")
+        .env_remove("LEPTOS_SITE_ADDR")
+        .env("RUST_LOG", "info");
     cmd
 }
 
 #[test]
 fn migrate_creates_the_database_and_exits() {
     let dir = tempfile::tempdir().unwrap();
-    let out = docket().current_dir(dir.path()).arg("migrate").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(dir.path().join("docket.db").exists(), "default sqlite://docket.db in the working dir");
+    let out = docket()
+        .current_dir(dir.path())
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        dir.path().join("docket.db").exists(),
+        "default sqlite://docket.db in the working dir"
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("schema version"));
 }
 
 #[test]
 fn a_bad_database_url_fails_with_a_clear_message() {
-    let out = docket().args(["migrate", "--database-url", "mysql://x/y"]).output().unwrap();
+    let out = docket()
+        .args(["migrate", "--database-url", "mysql://x/y"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("sqlite:// or postgres://"), "{stderr}");
@@ -44,18 +60,25 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
         .map_while(Result::ok)
         .find_map(|line| {
             let json: serde_json::Value = serde_json::from_str(&line).ok()?;
-            (json["fields"]["message"] == "ready").then(|| json["fields"]["addr"].as_str().unwrap().to_string())
+            (json["fields"]["message"] == "ready")
+                .then(|| json["fields"]["addr"].as_str().unwrap().to_string())
         })
         .expect("server logs a ready line with its address");
 
     let mut stream = TcpStream::connect(&addr).unwrap();
-    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {

@@ -5,6 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use docket::accounts::model::Role;
 use docket::server::config::{Config, LogFormat};
 use docket::server::http::{router, AppState};
 use http_body_util::BodyExt;
@@ -31,11 +32,22 @@ async fn send(app: &axum::Router, req: Request<Body>) -> Answer {
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 fn get(path: &str) -> Request<Body> {
     Request::get(path).body(Body::empty()).unwrap()
+}
+
+fn signed_in(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap()
 }
 
 #[tokio::test]
@@ -53,14 +65,30 @@ async fn health_pages_and_headers() {
         assert_eq!(health.body, "ok");
 
         // The start page renders completely on the server, with a nonce-based CSP.
-        let home = send(&app, get("/")).await;
+        let admin =
+            common::create_user(db, "ana@example.com", Role::Admin, "violet-harbour-kettle").await;
+        let cookie = common::session_cookie(db, admin).await;
+        let home = send(&app, signed_in("/", &cookie)).await;
         assert_eq!(home.status, StatusCode::OK);
         assert!(home.body.contains("Welcome to Docket"));
-        assert!(home.body.contains(&db.engine().to_string()), "status shows the engine");
-        let csp = home.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
-        let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).unwrap();
+        assert!(
+            home.body.contains(&db.engine().to_string()),
+            "status shows the engine"
+        );
+        let csp = home.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|s| s.split('\'').next())
+            .unwrap();
         assert!(nonce.len() >= 16, "nonce is long enough: {nonce}");
-        assert!(home.body.contains(&format!("nonce=\"{nonce}\"")), "scripts carry the nonce");
+        assert!(
+            home.body.contains(&format!("nonce=\"{nonce}\"")),
+            "scripts carry the nonce"
+        );
         assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
         assert_eq!(home.headers[header::X_FRAME_OPTIONS], "DENY");
@@ -68,22 +96,31 @@ async fn health_pages_and_headers() {
         assert_eq!(home.headers[header::REFERRER_POLICY], "same-origin");
 
         // A second page load gets a different nonce.
-        let again = send(&app, get("/")).await;
+        let again = send(&app, signed_in("/", &cookie)).await;
         assert_ne!(again.headers[header::CONTENT_SECURITY_POLICY], csp.as_str());
 
         let missing = send(&app, get("/no/such/page")).await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
         assert!(missing.body.contains("Page not found"));
-        assert!(missing.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("nonce-"));
+        assert!(missing.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("nonce-"));
 
         // Hashed assets are cached for a year; other files are revalidated.
         let asset = send(&app, get("/pkg/docket.0123abcd.js")).await;
         assert_eq!(asset.status, StatusCode::OK);
-        assert_eq!(asset.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert_eq!(
+            asset.headers[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
         let robots = send(&app, get("/robots.txt")).await;
         assert_eq!(robots.status, StatusCode::OK);
         assert_eq!(robots.headers[header::CACHE_CONTROL], "no-cache");
-        assert_eq!(robots.headers[header::CONTENT_SECURITY_POLICY], "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+        assert_eq!(
+            robots.headers[header::CONTENT_SECURITY_POLICY],
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+        );
     });
 }
 
@@ -92,8 +129,20 @@ async fn pages_are_compressed_when_the_browser_accepts_it() {
     let site = tempfile::tempdir().unwrap();
     let t = common::sqlite().await;
     let app = router(AppState::new(&config(site.path()), t.db.clone()));
+    let id = common::create_user(
+        &t.db,
+        "ana@example.com",
+        Role::Admin,
+        "violet-harbour-kettle",
+    )
+    .await;
+    let cookie = common::session_cookie(&t.db, id).await;
     for encoding in ["br", "gzip"] {
-        let req = Request::get("/").header(header::ACCEPT_ENCODING, encoding).body(Body::empty()).unwrap();
+        let req = Request::get("/")
+            .header(header::ACCEPT_ENCODING, encoding)
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap();
         let res = send(&app, req).await;
         assert_eq!(res.status, StatusCode::OK);
         assert_eq!(res.headers[header::CONTENT_ENCODING], encoding);
@@ -106,7 +155,16 @@ async fn server_functions_answer_under_rpc() {
     let site = tempfile::tempdir().unwrap();
     on_each_engine!(|db| {
         let app = router(AppState::new(&config(site.path()), db.clone()));
+        let id = common::create_user(
+            db,
+            "ana@example.com",
+            Role::ReadOnly,
+            "violet-harbour-kettle",
+        )
+        .await;
+        let cookie = common::session_cookie(db, id).await;
         let req = Request::post("/rpc/system_status")
+            .header(header::COOKIE, &cookie)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json")
             .body(Body::empty())
@@ -118,7 +176,13 @@ async fn server_functions_answer_under_rpc() {
         assert!(json["schema_version"].as_i64().unwrap() >= 1);
 
         // The old default prefix is not served.
-        let old = send(&app, Request::post("/api/system_status").body(Body::empty()).unwrap()).await;
+        let old = send(
+            &app,
+            Request::post("/api/system_status")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert_ne!(old.status, StatusCode::OK);
     });
 }

@@ -1,5 +1,7 @@
 //! Reusable pieces of the UI.
 
 pub mod errors;
+pub mod form;
 pub mod layout;
 pub mod loading;
+pub mod time;

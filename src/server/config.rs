@@ -7,15 +7,30 @@ use std::net::SocketAddr;
 #[derive(Args, Clone)]
 pub struct Config {
     /// `sqlite://PATH` or `postgres://...`; a SQLite file is created if missing.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://docket.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://docket.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// Address the server listens on.
-    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub site_addr: SocketAddr,
 
     /// Folder holding the built site (WASM, JS, CSS, public files).
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: String,
 
     /// `false` lets session cookies travel over plain http (tests, loopback).
@@ -71,6 +86,9 @@ mod tests {
             "postgres://docket:***@db:5432/docket"
         );
         assert_eq!(redact_url("sqlite://docket.db"), "sqlite://docket.db");
-        assert_eq!(redact_url("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
     }
 }

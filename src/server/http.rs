@@ -1,8 +1,11 @@
 //! The HTTP stack: router, response headers, static files and graceful shutdown.
 
+use super::auth::session::{self, CookiePolicy};
+use super::auth::{csrf, guard};
 use super::config::Config;
 use super::db::Db;
 use crate::app::{shell, App};
+use crate::error::AppError;
 use axum::extract::{FromRef, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -12,21 +15,49 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
 
-/// What every handler can reach: the Leptos options and the database.
+/// What every handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    pub cookies: CookiePolicy,
+    /// Set once the first technician exists; never unset.
+    setup_done: Arc<AtomicBool>,
 }
 
 impl AppState {
     pub fn new(config: &Config, db: Db) -> Self {
-        Self { leptos_options: leptos_options(config), db }
+        Self {
+            leptos_options: leptos_options(config),
+            db,
+            cookies: CookiePolicy {
+                secure: config.secure_cookies,
+            },
+            setup_done: Arc::new(AtomicBool::new(false)),
+        }
     }
+
+    /// Whether first-run setup is over (asks the database until it is).
+    pub async fn setup_done(&self) -> Result<bool, AppError> {
+        if self.setup_done.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let done = self.db.has_users().await?;
+        self.setup_done.store(done, Ordering::Relaxed);
+        Ok(done)
+    }
+}
+
+/// A plain-text error answer with the error's status (for middleware, outside Leptos).
+pub fn error_response(err: AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, err.to_string()).into_response()
 }
 
 /// Leptos options from our configuration. Hashed file names are used when the build left
@@ -47,15 +78,29 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The whole application: pages, server functions under `/rpc`, health check, static files.
 pub fn router(state: AppState) -> Router {
-    let db = state.db.clone();
-    let context = move || provide_context(db.clone());
+    let (db, cookies) = (state.db.clone(), state.cookies);
+    let context = move || {
+        provide_context(db.clone());
+        provide_context(cookies);
+    };
     let options = state.leptos_options.clone();
     Router::new()
+        .leptos_routes_with_context(
+            &state,
+            generate_route_list(App),
+            context.clone(),
+            move || shell(options.clone()),
+        )
+        .route_layer(middleware::from_fn_with_state(state.clone(), guard::pages))
         .route("/healthz", get(healthz))
-        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), move || {
-            shell(options.clone())
-        })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::attach,
+        ))
+        .layer(middleware::from_fn(csrf::protect))
         .layer(middleware::from_fn(response_headers))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(TraceLayer::new_for_http())
@@ -89,16 +134,27 @@ async fn response_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name, value: &'static str| {
-        headers.entry(name).or_insert(HeaderValue::from_static(value));
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
     };
     set(headers, header::CONTENT_SECURITY_POLICY, DEFAULT_CSP);
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, header::REFERRER_POLICY, "same-origin");
-    set(headers, header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
-    set(headers, header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
+    set(
+        headers,
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        headers,
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
     if hashed_asset && res.status() == StatusCode::OK {
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
     } else {
         set(res.headers_mut(), header::CACHE_CONTROL, "no-cache");
     }
@@ -125,9 +181,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         ready_ms = started.elapsed().as_millis() as u64,
         "ready"
     );
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -1,5 +1,6 @@
 //! Server-only code: configuration, the data layer, the HTTP stack and the command line.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

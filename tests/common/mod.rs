@@ -22,7 +22,9 @@ impl TestDb {
     pub async fn finish(self) {
         self.db.close().await;
         if let Cleanup::Postgres { admin_url, name } = self.cleanup {
-            let admin = Db::connect(&admin_url).await.expect("connect to the admin database");
+            let admin = Db::connect(&admin_url)
+                .await
+                .expect("connect to the admin database");
             if let Db::Postgres(pool) = &admin {
                 sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                     .execute(pool)
@@ -40,30 +42,50 @@ pub async fn sqlite() -> TestDb {
     let url = format!("sqlite://{}", dir.path().join("docket.db").display());
     let db = Db::connect(&url).await.expect("open sqlite");
     db.migrate().await.expect("migrate sqlite");
-    TestDb { db, url, cleanup: Cleanup::Sqlite(dir) }
+    TestDb {
+        db,
+        url,
+        cleanup: Cleanup::Sqlite(dir),
+    }
 }
 
 /// A migrated, empty PostgreSQL database of its own, or None without `TEST_DATABASE_URL`.
 pub async fn postgres() -> Option<TestDb> {
     static NEXT: AtomicU32 = AtomicU32::new(0);
-    let admin_url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    let admin_url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
     let name = format!(
         "docket_test_{}_{}_{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed),
-        std::time::SystemTime::UNIX_EPOCH.elapsed().unwrap_or_default().subsec_nanos()
+        std::time::SystemTime::UNIX_EPOCH
+            .elapsed()
+            .unwrap_or_default()
+            .subsec_nanos()
     );
-    let admin = Db::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+    let admin = Db::connect(&admin_url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
     if let Db::Postgres(pool) = &admin {
-        sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(pool).await.expect("create db");
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(pool)
+            .await
+            .expect("create db");
     } else {
         panic!("TEST_DATABASE_URL must be a postgres:// URL");
     }
     admin.close().await;
     let url = with_database(&admin_url, &name);
-    let db = Db::connect(&url).await.expect("connect to the test database");
+    let db = Db::connect(&url)
+        .await
+        .expect("connect to the test database");
     db.migrate().await.expect("migrate postgres");
-    Some(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } })
+    Some(TestDb {
+        db,
+        url,
+        cleanup: Cleanup::Postgres { admin_url, name },
+    })
 }
 
 /// Every engine this run covers: SQLite, and PostgreSQL when configured.
@@ -75,7 +97,9 @@ pub async fn engines() -> Vec<TestDb> {
 
 /// `postgres://u@h:5432/old?x` with the database swapped for `name`.
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
     let root = match base[scheme_end..].find('/') {
         Some(i) => &base[..scheme_end + i],
@@ -100,4 +124,140 @@ macro_rules! on_each_engine {
             test_db.finish().await;
         }
     };
+}
+
+/// Creates a technician account directly (no audit entry) and returns its id.
+pub async fn create_user(
+    db: &Db,
+    email: &str,
+    role: docket::accounts::model::Role,
+    password: &str,
+) -> i64 {
+    let hash = docket::server::auth::password::hash(password.to_string())
+        .await
+        .unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let id = tx
+        .insert_user(&docket::server::db::NewUser {
+            email,
+            name: email.split('@').next().unwrap(),
+            role,
+            password_hash: &hash,
+            must_change_password: false,
+        })
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+/// A cookie header for a new, fully signed-in session of `user_id`.
+pub async fn session_cookie(db: &Db, user_id: i64) -> String {
+    let user = db.user_by_id(user_id).await.unwrap().unwrap();
+    let token = docket::server::auth::session::start(db, &user, false, &Default::default())
+        .await
+        .unwrap();
+    format!("docket_session={token}")
+}
+
+pub mod web {
+    //! Requests through the real router.
+    use axum::body::Body;
+    use axum::http::{header, HeaderMap, Request, StatusCode};
+    use docket::server::config::{Config, LogFormat};
+    use docket::server::db::Db;
+    use docket::server::http::{router, AppState};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    pub struct Answer {
+        pub status: StatusCode,
+        pub headers: HeaderMap,
+        pub body: String,
+    }
+
+    impl Answer {
+        pub fn header(&self, name: &str) -> Option<&str> {
+            self.headers.get(name).and_then(|v| v.to_str().ok())
+        }
+        /// The `name=value` part of the session cookie this answer set.
+        pub fn session_cookie(&self) -> Option<String> {
+            self.headers
+                .get_all(header::SET_COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find(|c| c.starts_with("docket_session="))
+                .map(|c| c.split(';').next().unwrap().to_string())
+        }
+    }
+
+    pub fn config(site_root: &std::path::Path) -> Config {
+        Config {
+            database_url: String::new(),
+            site_addr: "127.0.0.1:0".parse().unwrap(),
+            site_root: site_root.display().to_string(),
+            secure_cookies: false,
+            log_format: LogFormat::Text,
+        }
+    }
+
+    pub fn app(db: &Db) -> axum::Router {
+        router(AppState::new(
+            &config(std::path::Path::new("/nonexistent")),
+            db.clone(),
+        ))
+    }
+
+    pub async fn send(app: &axum::Router, req: Request<Body>) -> Answer {
+        let res = app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(app: &axum::Router, path: &str, cookie: Option<&str>) -> Answer {
+        let mut req = Request::get(path);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        send(app, req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Calls a server function the way the browser's WASM does (form-encoded, JSON answer).
+    pub async fn call(
+        app: &axum::Router,
+        name: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Answer {
+        let body: String = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = Request::post(format!("/rpc/{name}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        send(app, req.body(Body::from(body)).unwrap()).await
+    }
+
+    fn enc(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
 }

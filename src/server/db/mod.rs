@@ -4,7 +4,19 @@
 //! `on_pool!` macro compiles the same body once per engine. The few dialect differences live
 //! in this module, next to the pool they belong to.
 
+mod audit;
+mod clients;
+mod sessions;
 mod settings;
+mod throttle;
+mod tx;
+mod users;
+
+pub use audit::{Actor, AuditEntry, Origin};
+pub use sessions::{NewSession, SessionRow};
+pub use throttle::Limit;
+pub use tx::Tx;
+pub use users::{NewUser, UserChanges, UserRow};
 
 use crate::error::AppError;
 use sqlx::migrate::Migrator;

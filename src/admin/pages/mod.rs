@@ -1,0 +1,6 @@
+//! Admin pages.
+
+pub mod audit;
+pub mod security;
+pub mod user;
+pub mod users;

@@ -1,0 +1,4 @@
+//! The audit log: who changed what, when and from where.
+
+pub mod api;
+pub mod model;
