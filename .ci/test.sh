@@ -17,7 +17,5 @@ step "first-load size"
 node .ci/wasm-size.mjs
 
 step "browser journeys"
-data=$(mktemp -d)
-trap 'rm -rf "$data"' EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-(cd end2end && DOCKET_E2E_PORT=$port DOCKET_E2E_DATA=$data npx playwright test)
+
+(cd end2end && npx playwright test)

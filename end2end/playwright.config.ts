@@ -1,10 +1,7 @@
-// Browser journeys against a real Docket: the release binary on a temporary SQLite database,
-// driven through Debian's Chromium. Every spec runs hydrated and with JavaScript disabled.
+// Browser journeys against a real Docket: each test starts the release binary on a fresh
+// SQLite database and a free port (tests/docket.ts) and drives it through Debian's Chromium.
+// Every spec runs twice: hydrated and with JavaScript disabled.
 import { defineConfig } from '@playwright/test';
-
-const port = Number(process.env.DOCKET_E2E_PORT ?? 3210);
-const baseURL = `http://127.0.0.1:${port}`;
-const dataDir = process.env.DOCKET_E2E_DATA ?? '/tmp';
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -25,9 +22,8 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 5_000 },
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list']],
   use: {
-    baseURL,
     launchOptions: chromium,
     trace: 'off',
   },
@@ -35,19 +31,4 @@ export default defineConfig({
     { name: 'hydrated', use: { javaScriptEnabled: true } },
     { name: 'nojs', use: { javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: '../target/release/docket serve',
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      DATABASE_URL: `sqlite://${dataDir}/docket-e2e.db`,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: '../target/site',
-      DOCKET_SECURE_COOKIES: 'false',
-      RUST_LOG: 'warn',
-    },
-  },
 });

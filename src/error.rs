@@ -21,6 +21,9 @@ pub enum AppError {
     /// Details are logged on the server, never sent to the caller.
     #[error("Something went wrong on our side; please try again")]
     Internal,
+    /// The request was malformed (arguments missing or unreadable).
+    #[error("Bad request: {0}")]
+    BadRequest(String),
     /// The request did not reach the server function or its answer could not be read.
     #[error("Could not reach Docket: {0}")]
     Transport(String),
@@ -69,6 +72,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Invalid(_) => 422,
             AppError::Throttled(_) => 429,
+            AppError::BadRequest(_) => 400,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }
@@ -81,6 +85,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::ServerError(_) => AppError::Internal,
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) | ServerFnErrorErr::Deserialization(m) => {
+                AppError::BadRequest(m)
+            }
             other => AppError::Transport(other.to_string()),
         }
     }
@@ -97,7 +104,12 @@ impl From<sqlx::Error> for AppError {
 #[cfg(feature = "ssr")]
 impl AppError {
     /// Sets the status of the response being built (page or server function) to match.
+    /// A form posted without JavaScript is left alone: it is answered with a redirect back to
+    /// its page carrying the error, which a status would replace.
     pub fn respond(self) -> Self {
+        if plain_form_post() {
+            return self;
+        }
         if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(http::StatusCode::from_u16(self.status()).unwrap_or_default());
             if let AppError::Throttled(seconds) = &self {
@@ -111,4 +123,17 @@ impl AppError {
     pub fn throttled_until(until: chrono::DateTime<chrono::Utc>) -> Self {
         AppError::Throttled((until - chrono::Utc::now()).num_seconds().max(1) as u64)
     }
+}
+
+/// A server function called by a browser form post rather than by the WASM client.
+#[cfg(feature = "ssr")]
+fn plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.uri.path().starts_with("/rpc/")
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+    })
 }

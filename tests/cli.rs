@@ -91,3 +91,34 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
 }
+
+#[test]
+fn user_create_makes_an_account_once_and_refuses_a_taken_email() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = |email: &str, password: &str| {
+        docket()
+            .current_dir(dir.path())
+            .args(["user", "create", "--email", email, "--password", password, "--name", "Ana Admin", "--role", "admin"])
+            .output()
+            .unwrap()
+    };
+    let first = create("ana@example.com", "violet-harbour-kettle");
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("created admin ana@example.com"));
+
+    let again = create("ANA@example.com", "violet-harbour-kettle");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"), "{}", String::from_utf8_lossy(&again.stderr));
+
+    let weak = create("bob@example.com", "password1234");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("too common"));
+
+    let role = docket()
+        .current_dir(dir.path())
+        .args(["user", "create", "--email", "c@example.com", "--password", "violet-harbour-kettle", "--name", "C", "--role", "boss"])
+        .output()
+        .unwrap();
+    assert!(!role.status.success());
+    assert!(String::from_utf8_lossy(&role.stderr).contains("unknown role"));
+}

@@ -175,6 +175,15 @@ async fn server_functions_answer_under_rpc() {
         assert_eq!(json["engine"], db.engine().to_string());
         assert!(json["schema_version"].as_i64().unwrap() >= 1);
 
+        // Unreadable arguments are the caller's fault: 400, not 500.
+        let bad = Request::post("/rpc/user_detail")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from("id=not-a-number"))
+            .unwrap();
+        assert_eq!(send(&app, bad).await.status, StatusCode::BAD_REQUEST);
+
         // The old default prefix is not served.
         let old = send(
             &app,
@@ -185,4 +194,23 @@ async fn server_functions_answer_under_rpc() {
         .await;
         assert_ne!(old.status, StatusCode::OK);
     });
+}
+
+#[tokio::test]
+async fn forms_posted_without_javascript_are_sent_back_with_the_error() {
+    let t = common::sqlite().await;
+    let app = common::web::app(&t.db);
+    common::create_user(&t.db, "ana@example.com", Role::Admin, "violet-harbour-kettle").await;
+    let req = Request::post("/rpc/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::REFERER, "http://docket.test/login")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from("email=ana%40example.com&password=wrong-password-here"))
+        .unwrap();
+    let res = send(&app, req).await;
+    assert_eq!(res.status, StatusCode::FOUND, "a redirect, not the raw error");
+    let location = res.headers[header::LOCATION].to_str().unwrap();
+    assert!(location.starts_with("http://docket.test/login?") && location.contains("__err="), "{location}");
+    t.finish().await;
 }

@@ -58,6 +58,7 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions (user_id);
 CREATE INDEX sessions_expires ON sessions (expires_at);
+CREATE INDEX sessions_last_seen ON sessions (last_seen_at);
 
 -- Failure counters shared by every node (login per IP and per account, second step).
 CREATE TABLE throttle (
@@ -66,6 +67,7 @@ CREATE TABLE throttle (
     window_started_at TEXT NOT NULL,
     blocked_until TEXT
 );
+CREATE INDEX throttle_window ON throttle (window_started_at);
 
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(prefix = "/rpc", endpoint = "list_audit")]
-pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
+pub async fn list_audit(#[server(default)] filter: AuditFilter) -> Result<AuditPage, AppError> {
     crate::server::auth::guard::require_admin()?;
     crate::server::auth::guard::db()
         .list_audit(&filter)

@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(middleware::from_fn(rpc_error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::attach,
@@ -105,6 +106,25 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Server functions answer every error with 500, and errors raised before our code runs
+/// (unreadable arguments) never set a status. Give each error answer the status of its error.
+async fn rpc_error_status(req: Request, next: Next) -> Response {
+    let rpc = req.uri().path().starts_with("/rpc/");
+    let res = next.run(req).await;
+    if !rpc || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 async fn healthz(State(db): State<Db>) -> Response {
