@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/setup.sh
-cargo leptos build --release
+cargo leptos build --release --split
 export DOCKET_SECURE_COOKIES=${DOCKET_SECURE_COOKIES:-false}
 exec target/release/docket serve "$@"

@@ -8,7 +8,7 @@ source .ci/setup.sh test
 step() { printf '\n== %s\n' "$*"; }
 
 step "release build"
-cargo leptos build --release
+cargo leptos build --release --split
 
 step "rust tests${TEST_DATABASE_URL:+ (SQLite and PostgreSQL)}"
 cargo test --features ssr

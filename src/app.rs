@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -77,22 +77,52 @@ pub fn App() -> impl IntoView {
                 <Layout>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage ssr=ssr.clone() />
-                        <Route path=path!("/setup") view=SetupPage ssr=ssr.clone() />
+                        <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/login") view=LoginPage ssr=ssr.clone() />
                         <Route path=path!("/login/mfa") view=MfaLoginPage ssr=ssr.clone() />
                         <Route path=path!("/logout") view=LogoutPage ssr=ssr.clone() />
-                        <Route path=path!("/account") view=AccountPage ssr=ssr.clone() />
-                        <Route path=path!("/account/password") view=PasswordPage ssr=ssr.clone() />
-                        <Route path=path!("/account/mfa") view=MfaPage ssr=ssr.clone() />
-                        <Route path=path!("/admin/users") view=UsersPage ssr=ssr.clone() />
-                        <Route path=path!("/admin/users/:id") view=UserPage ssr=ssr.clone() />
-                        <Route path=path!("/admin/security") view=SecurityPage ssr=ssr.clone() />
-                        <Route path=path!("/admin/audit") view=AuditLogPage ssr=ssr.clone() />
+                        <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/account/password") view={Lazy::<PasswordRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/account/mfa") view={Lazy::<MfaRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/admin/users") view={Lazy::<UsersRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/admin/users/:id") view={Lazy::<UserRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/admin/security") view={Lazy::<SecurityRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/admin/audit") view={Lazy::<AuditLogRoute>::new()} ssr=ssr.clone() />
                     </Routes>
                 </Layout>
             </CurrentUserProvider>
         </Router>
     }
+}
+
+/// A page whose code is split out of the main WASM and loaded when first visited: pages most
+/// visits never open (setup, account settings, administration) stay off the first load.
+macro_rules! lazy_page {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    SetupRoute => SetupPage,
+    AccountRoute => AccountPage,
+    PasswordRoute => PasswordPage,
+    MfaRoute => MfaPage,
+    UsersRoute => UsersPage,
+    UserRoute => UserPage,
+    SecurityRoute => SecurityPage,
+    AuditLogRoute => AuditLogPage,
 }
 
 #[component]

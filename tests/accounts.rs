@@ -266,19 +266,10 @@ async fn repeated_failures_are_throttled_with_retry_after() {
         assert_eq!(there.status, StatusCode::TOO_MANY_REQUESTS);
 
         // Once the block has passed, the right password works again.
-        if let Db::Sqlite(pool) = db {
-            sqlx::query("UPDATE throttle SET blocked_until = $1")
-                .bind(Utc::now() - Duration::seconds(1))
-                .execute(pool)
-                .await
-                .unwrap();
-        } else if let Db::Postgres(pool) = db {
-            sqlx::query("UPDATE throttle SET blocked_until = $1")
-                .bind(Utc::now() - Duration::seconds(1))
-                .execute(pool)
-                .await
-                .unwrap();
-        }
+        let past = Utc::now() - Duration::seconds(1);
+        let sql = "UPDATE throttle SET blocked_until = $1";
+        docket::on_pool!(db, pool => sqlx::query(sql).bind(past).execute(pool).await.map(|_| ()))
+            .unwrap();
         let later = call(
             &app,
             "login",
@@ -310,21 +301,9 @@ async fn sessions_end_on_logout_idle_timeout_everywhere_and_password_change() {
         let b = common::session_cookie(db, id).await;
         let stale = Utc::now() - Duration::hours(13);
         let hash = sha256_hex(b.trim_start_matches("docket_session="));
-        if let Db::Sqlite(pool) = db {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-                .bind(stale)
-                .bind(&hash)
-                .execute(pool)
-                .await
-                .unwrap();
-        } else if let Db::Postgres(pool) = db {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-                .bind(stale)
-                .bind(&hash)
-                .execute(pool)
-                .await
-                .unwrap();
-        }
+        let sql = "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2";
+        docket::on_pool!(db, pool => sqlx::query(sql).bind(stale).bind(&hash).execute(pool).await.map(|_| ()))
+            .unwrap();
         assert_eq!(
             get(&app, "/account", Some(&b)).await.status,
             StatusCode::SEE_OTHER

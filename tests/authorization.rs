@@ -24,28 +24,76 @@ enum Kind {
     Admin,
 }
 
+/// A server function's name, who may call it, and its form arguments.
+type Call = (&'static str, Kind, Vec<(&'static str, String)>);
+
 /// Every server function with arguments that would succeed for an allowed caller.
-fn server_functions(user_id: &str) -> Vec<(&'static str, Kind, Vec<(&'static str, String)>)> {
+fn server_functions(user_id: &str) -> Vec<Call> {
     let s = |v: &str| v.to_string();
     vec![
         ("current_user", Kind::Public, vec![]),
         ("setup_needed", Kind::Public, vec![]),
-        ("setup_admin", Kind::Public, vec![("name", s("X")), ("email", s("x@example.com")), ("password", s(PASSWORD)), ("confirm", s(PASSWORD))]),
-        ("login", Kind::Public, vec![("email", s("nobody@example.com")), ("password", s(PASSWORD))]),
+        (
+            "setup_admin",
+            Kind::Public,
+            vec![
+                ("name", s("X")),
+                ("email", s("x@example.com")),
+                ("password", s(PASSWORD)),
+                ("confirm", s(PASSWORD)),
+            ],
+        ),
+        (
+            "login",
+            Kind::Public,
+            vec![
+                ("email", s("nobody@example.com")),
+                ("password", s(PASSWORD)),
+            ],
+        ),
         ("login_mfa", Kind::Public, vec![("code", s("123456"))]),
         ("logout", Kind::Public, vec![]),
         ("logout_everywhere", Kind::OwnAccount, vec![]),
-        ("change_password", Kind::OwnAccount, vec![("current", s("wrong-wrong-wrong")), ("password", s("new-password-123")), ("confirm", s("new-password-123"))]),
+        (
+            "change_password",
+            Kind::OwnAccount,
+            vec![
+                ("current", s("wrong-wrong-wrong")),
+                ("password", s("new-password-123")),
+                ("confirm", s("new-password-123")),
+            ],
+        ),
         ("mfa_overview", Kind::OwnAccount, vec![]),
         ("mfa_begin", Kind::OwnAccount, vec![]),
         ("mfa_confirm", Kind::OwnAccount, vec![("code", s("000000"))]),
-        ("mfa_disable", Kind::OwnAccount, vec![("password", s("wrong-wrong-wrong"))]),
+        (
+            "mfa_disable",
+            Kind::OwnAccount,
+            vec![("password", s("wrong-wrong-wrong"))],
+        ),
         ("system_status", Kind::Read, vec![]),
         ("list_users", Kind::Admin, vec![]),
         ("user_detail", Kind::Admin, vec![("id", s(user_id))]),
-        ("create_user", Kind::Admin, vec![("name", s("Y")), ("email", s("y@example.com")), ("role", s("admin")), ("password", s(PASSWORD))]),
-        ("update_user", Kind::Admin, vec![("id", s(user_id)), ("name", s("Z")), ("role", s("admin"))]),
-        ("reset_user_password", Kind::Admin, vec![("id", s(user_id)), ("password", s(PASSWORD))]),
+        (
+            "create_user",
+            Kind::Admin,
+            vec![
+                ("name", s("Y")),
+                ("email", s("y@example.com")),
+                ("role", s("admin")),
+                ("password", s(PASSWORD)),
+            ],
+        ),
+        (
+            "update_user",
+            Kind::Admin,
+            vec![("id", s(user_id)), ("name", s("Z")), ("role", s("admin"))],
+        ),
+        (
+            "reset_user_password",
+            Kind::Admin,
+            vec![("id", s(user_id)), ("password", s(PASSWORD))],
+        ),
         ("mfa_required", Kind::Admin, vec![]),
         ("set_mfa_required", Kind::Admin, vec![("admin", s("on"))]),
         ("list_audit", Kind::Admin, vec![]),
@@ -61,7 +109,10 @@ fn the_sweep_lists_every_server_function() {
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/rpc/").to_string())
         .collect();
-    let listed: BTreeSet<String> = server_functions("1").into_iter().map(|(n, ..)| n.to_string()).collect();
+    let listed: BTreeSet<String> = server_functions("1")
+        .into_iter()
+        .map(|(n, ..)| n.to_string())
+        .collect();
     assert_eq!(registered, listed, "add new server functions to the sweep");
     assert!(leptos::server_fn::axum::server_fn_paths().all(|(p, _)| p.starts_with("/rpc/")));
 }
@@ -75,22 +126,44 @@ async fn without_a_session_only_public_functions_and_pages_answer() {
         for (name, kind, args) in server_functions(&admin.to_string()) {
             let res = call(&app, name, &form(&args), None).await;
             if kind == Kind::Public {
-                assert!(res.status != StatusCode::INTERNAL_SERVER_ERROR, "{name}: {}", res.status);
+                assert!(
+                    res.status != StatusCode::INTERNAL_SERVER_ERROR,
+                    "{name}: {}",
+                    res.status
+                );
             } else {
-                assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{name} answered without a session");
+                assert_eq!(
+                    res.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{name} answered without a session"
+                );
             }
         }
-        assert_eq!(db.list_users().await.unwrap().len(), before, "nothing was created");
+        assert_eq!(
+            db.list_users().await.unwrap().len(),
+            before,
+            "nothing was created"
+        );
         assert!(db.user_by_id(admin).await.unwrap().unwrap().name == "boss");
 
         for route in leptos_axum::generate_route_list(App) {
             let path = route.path().replace(":id", &admin.to_string());
             let res = get(&app, &path, None).await;
             if ["/login", "/login/mfa", "/logout", "/setup"].contains(&path.as_str()) {
-                assert!(res.status == StatusCode::OK || res.status == StatusCode::NOT_FOUND, "{path}");
+                assert!(
+                    res.status == StatusCode::OK || res.status == StatusCode::NOT_FOUND,
+                    "{path}"
+                );
             } else {
-                assert_eq!(res.status, StatusCode::SEE_OTHER, "{path} without a session");
-                assert!(res.header("location").unwrap().starts_with("/login"), "{path}");
+                assert_eq!(
+                    res.status,
+                    StatusCode::SEE_OTHER,
+                    "{path} without a session"
+                );
+                assert!(
+                    res.header("location").unwrap().starts_with("/login"),
+                    "{path}"
+                );
             }
         }
     });
@@ -102,13 +175,16 @@ async fn read_only_users_read_but_change_nothing_but_their_own_account() {
         let app = app(db);
         let admin = common::create_user(db, "boss@example.com", Role::Admin, PASSWORD).await;
         let reader = common::create_user(db, "reader@example.com", Role::ReadOnly, PASSWORD).await;
-        let technician = common::create_user(db, "tech@example.com", Role::Technician, PASSWORD).await;
+        let technician =
+            common::create_user(db, "tech@example.com", Role::Technician, PASSWORD).await;
         for (who, id) in [("read-only", reader), ("technician", technician)] {
             for (name, kind, args) in server_functions(&admin.to_string()) {
                 let cookie = common::session_cookie(db, id).await;
                 let res = call(&app, name, &form(&args), Some(&cookie)).await;
                 match kind {
-                    Kind::Admin => assert_eq!(res.status, StatusCode::FORBIDDEN, "{who} called {name}"),
+                    Kind::Admin => {
+                        assert_eq!(res.status, StatusCode::FORBIDDEN, "{who} called {name}")
+                    }
                     Kind::Read => assert_eq!(res.status, StatusCode::OK, "{who} reads {name}"),
                     Kind::Public | Kind::OwnAccount => {
                         assert!(res.status != StatusCode::INTERNAL_SERVER_ERROR, "{name}")
@@ -121,15 +197,31 @@ async fn read_only_users_read_but_change_nothing_but_their_own_account() {
         assert_eq!((boss.name.as_str(), boss.role()), ("boss", Role::Admin));
         assert_eq!(db.list_users().await.unwrap().len(), 3);
         assert_eq!(db.setting("mfa_required_roles").await.unwrap(), None);
-        let changes = db.list_audit(&AuditFilter { page_size: Some(200), ..Default::default() }).await.unwrap();
+        let changes = db
+            .list_audit(&AuditFilter {
+                page_size: Some(200),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         assert!(
-            changes.rows.iter().all(|r| !r.action.starts_with("settings") && r.action != "user.update" && r.action != "user.create"),
+            changes
+                .rows
+                .iter()
+                .all(|r| !r.action.starts_with("settings")
+                    && r.action != "user.update"
+                    && r.action != "user.create"),
             "{:?}",
             changes.rows.iter().map(|r| &r.action).collect::<Vec<_>>()
         );
 
         let cookie = common::session_cookie(db, reader).await;
-        for path in ["/admin/users", "/admin/audit", "/admin/security", &format!("/admin/users/{admin}")] {
+        for path in [
+            "/admin/users",
+            "/admin/audit",
+            "/admin/security",
+            &format!("/admin/users/{admin}"),
+        ] {
             let res = get(&app, path, Some(&cookie)).await;
             assert_eq!(res.status, StatusCode::FORBIDDEN, "{path} for read-only");
             assert!(!res.body.contains("boss@example.com"), "{path} leaks data");

@@ -98,17 +98,36 @@ fn user_create_makes_an_account_once_and_refuses_a_taken_email() {
     let create = |email: &str, password: &str| {
         docket()
             .current_dir(dir.path())
-            .args(["user", "create", "--email", email, "--password", password, "--name", "Ana Admin", "--role", "admin"])
+            .args([
+                "user",
+                "create",
+                "--email",
+                email,
+                "--password",
+                password,
+                "--name",
+                "Ana Admin",
+                "--role",
+                "admin",
+            ])
             .output()
             .unwrap()
     };
     let first = create("ana@example.com", "violet-harbour-kettle");
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     assert!(String::from_utf8_lossy(&first.stdout).contains("created admin ana@example.com"));
 
     let again = create("ANA@example.com", "violet-harbour-kettle");
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already exists"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
 
     let weak = create("bob@example.com", "password1234");
     assert!(!weak.status.success());
@@ -116,7 +135,18 @@ fn user_create_makes_an_account_once_and_refuses_a_taken_email() {
 
     let role = docket()
         .current_dir(dir.path())
-        .args(["user", "create", "--email", "c@example.com", "--password", "violet-harbour-kettle", "--name", "C", "--role", "boss"])
+        .args([
+            "user",
+            "create",
+            "--email",
+            "c@example.com",
+            "--password",
+            "violet-harbour-kettle",
+            "--name",
+            "C",
+            "--role",
+            "boss",
+        ])
         .output()
         .unwrap();
     assert!(!role.status.success());

@@ -5,39 +5,9 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use common::web::{config, send};
 use docket::accounts::model::Role;
-use docket::server::config::{Config, LogFormat};
 use docket::server::http::{router, AppState};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-
-fn config(site_root: &std::path::Path) -> Config {
-    Config {
-        database_url: String::new(),
-        site_addr: "127.0.0.1:0".parse().unwrap(),
-        site_root: site_root.display().to_string(),
-        secure_cookies: false,
-        log_format: LogFormat::Text,
-    }
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-async fn send(app: &axum::Router, req: Request<Body>) -> Answer {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
 
 fn get(path: &str) -> Request<Body> {
     Request::get(path).body(Body::empty()).unwrap()
@@ -200,17 +170,32 @@ async fn server_functions_answer_under_rpc() {
 async fn forms_posted_without_javascript_are_sent_back_with_the_error() {
     let t = common::sqlite().await;
     let app = common::web::app(&t.db);
-    common::create_user(&t.db, "ana@example.com", Role::Admin, "violet-harbour-kettle").await;
+    common::create_user(
+        &t.db,
+        "ana@example.com",
+        Role::Admin,
+        "violet-harbour-kettle",
+    )
+    .await;
     let req = Request::post("/rpc/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html,application/xhtml+xml")
         .header(header::REFERER, "http://docket.test/login")
         .header("sec-fetch-site", "same-origin")
-        .body(Body::from("email=ana%40example.com&password=wrong-password-here"))
+        .body(Body::from(
+            "email=ana%40example.com&password=wrong-password-here",
+        ))
         .unwrap();
     let res = send(&app, req).await;
-    assert_eq!(res.status, StatusCode::FOUND, "a redirect, not the raw error");
+    assert_eq!(
+        res.status,
+        StatusCode::FOUND,
+        "a redirect, not the raw error"
+    );
     let location = res.headers[header::LOCATION].to_str().unwrap();
-    assert!(location.starts_with("http://docket.test/login?") && location.contains("__err="), "{location}");
+    assert!(
+        location.starts_with("http://docket.test/login?") && location.contains("__err="),
+        "{location}"
+    );
     t.finish().await;
 }

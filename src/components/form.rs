@@ -35,6 +35,14 @@ where
     })
 }
 
+/// A problem found while typing wins over the last answer from the server.
+pub fn live_or_server(
+    live: RwSignal<Option<String>>,
+    server: Signal<Option<String>>,
+) -> Signal<Option<String>> {
+    Signal::derive(move || live.get().or_else(|| server.get()))
+}
+
 #[component]
 pub fn Field(
     label: &'static str,

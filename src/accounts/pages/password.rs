@@ -2,16 +2,15 @@
 
 use crate::accounts::api::ChangePassword;
 use crate::accounts::model::password_problem;
-use crate::components::form::{field_error, form_error, Field, FormError};
+use crate::components::form::{field_error, form_error, live_or_server, Field, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn PasswordPage() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
-    let live = RwSignal::new(None::<String>);
-    let server = field_error(action, "password");
-    let password_error = Signal::derive(move || live.get().or_else(|| server.get()));
+    let live = RwSignal::new(None);
+    let password_error = live_or_server(live, field_error(action, "password"));
     view! {
         <Title text="Change password" />
         <section class="card narrow">

@@ -2,7 +2,7 @@
 
 use crate::accounts::api::{setup_needed, SetupAdmin};
 use crate::accounts::model::{email_problem, name_problem, password_problem};
-use crate::components::form::{field_error, form_error, Field, FormError};
+use crate::components::form::{field_error, form_error, live_or_server, Field, FormError};
 use crate::components::loading::Loading;
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
@@ -27,14 +27,11 @@ pub fn SetupPage() -> impl IntoView {
 #[component]
 fn SetupForm() -> impl IntoView {
     let action = ServerAction::<SetupAdmin>::new();
-    let typed = RwSignal::new((None::<String>, None::<String>, None::<String>));
-    // A problem found while typing wins over the last answer from the server.
-    let live_or =
-        move |live: fn(&(Option<String>, Option<String>, Option<String>)) -> Option<String>,
-              field| {
-            let server = field_error(action, field);
-            Signal::derive(move || typed.with(live).or_else(|| server.get()))
-        };
+    let (name, email, password) = (
+        RwSignal::new(None),
+        RwSignal::new(None),
+        RwSignal::new(None),
+    );
     view! {
         <Title text="Set up Docket" />
         <section class="card narrow">
@@ -42,15 +39,15 @@ fn SetupForm() -> impl IntoView {
             <p class="muted">"Create the first admin account. You can add your team afterwards."</p>
             <ActionForm action=action>
                 <Field label="Your name" name="name" autocomplete="name" required=true
-                    error=live_or(|t| t.0.clone(), "name")
-                    on_input=Callback::new(move |v: String| typed.update(|t| t.0 = name_problem(&v))) />
+                    error=live_or_server(name, field_error(action, "name"))
+                    on_input=Callback::new(move |v: String| name.set(name_problem(&v))) />
                 <Field label="Email" name="email" kind="email" autocomplete="email" required=true
-                    error=live_or(|t| t.1.clone(), "email")
-                    on_input=Callback::new(move |v: String| typed.update(|t| t.1 = email_problem(&v))) />
+                    error=live_or_server(email, field_error(action, "email"))
+                    on_input=Callback::new(move |v: String| email.set(email_problem(&v))) />
                 <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
                     hint="At least 12 characters; a few unrelated words work well."
-                    error=live_or(|t| t.2.clone(), "password")
-                    on_input=Callback::new(move |v: String| typed.update(|t| t.2 = password_problem(&v))) />
+                    error=live_or_server(password, field_error(action, "password"))
+                    on_input=Callback::new(move |v: String| password.set(password_problem(&v))) />
                 <Field label="Repeat the password" name="confirm" kind="password" autocomplete="new-password"
                     required=true error=field_error(action, "confirm") />
                 <FormError error=form_error(action) />

@@ -120,7 +120,8 @@ pub async fn start(
 ) -> DbResult<String> {
     let token = random_token(32);
     let now = Utc::now();
-    db.purge_stale(now, now - IDLE_TIMEOUT, now - Duration::days(1)).await?;
+    db.purge_stale(now, now - IDLE_TIMEOUT, now - Duration::days(1))
+        .await?;
     db.insert_session(&NewSession {
         id_hash: &sha256_hex(&token),
         user_id: user.id,

@@ -167,15 +167,7 @@ impl Db {
             .as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(|t| {
-                format!(
-                    "%{}%",
-                    t.to_lowercase()
-                        .replace('\\', "")
-                        .replace('%', "")
-                        .replace('_', "")
-                )
-            });
+            .map(|t| format!("%{}%", t.to_lowercase().replace(['\\', '%', '_'], "")));
         let action = f.action.as_deref().filter(|a| !a.is_empty());
         let from = day_start(f.from.as_deref());
         let to = day_start(f.to.as_deref()).map(|d| d + chrono::Duration::days(1));

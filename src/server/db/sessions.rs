@@ -76,7 +76,12 @@ impl Db {
 
     /// Removes sessions past their lifetime or idle limit, and failure counters whose window
     /// and block are over. Called at sign-in, so the tables stay small without a scheduler.
-    pub async fn purge_stale(&self, now: DateTime<Utc>, idle_since: DateTime<Utc>, window_since: DateTime<Utc>) -> DbResult<()> {
+    pub async fn purge_stale(
+        &self,
+        now: DateTime<Utc>,
+        idle_since: DateTime<Utc>,
+        window_since: DateTime<Utc>,
+    ) -> DbResult<()> {
         let sessions = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2";
         let throttle = "DELETE FROM throttle WHERE window_started_at <= $1 AND (blocked_until IS NULL OR blocked_until <= $2)";
         on_pool!(self, pool => sqlx::query(sessions).bind(now).bind(idle_since).execute(pool).await.map(|_| ()))?;
