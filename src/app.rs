@@ -9,6 +9,7 @@ use crate::accounts::pages::{
 use crate::admin::pages::{
     audit::AuditLogPage, security::SecurityPage, user::UserPage, users::UsersPage,
 };
+use crate::components::hydrated::Hydrated;
 use crate::components::layout::Layout;
 use crate::error::AppError;
 use crate::pages::{home::HomePage, not_found::NotFound};
@@ -108,7 +109,7 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> AnyView {
-                view! { <$page /> }.into_any()
+                view! { <Hydrated><$page /></Hydrated> }.into_any()
             }
         }
     )*};

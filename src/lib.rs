@@ -21,5 +21,6 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy-loaded pages need their code before the page they are on can be hydrated.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -29,10 +29,12 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
-/** Waits until the WASM has taken over the server-rendered page (no-op without JavaScript). */
+/** Waits until the WASM has taken over every part of the server-rendered page, lazily loaded
+ * pages included (no-op without JavaScript). */
 export async function ready(page: Page, hydrated: boolean) {
   if (hydrated) {
-    await expect(page.locator('[data-hydrated="true"]')).toBeAttached();
+    await expect(page.locator('[data-hydrated="true"]').first()).toBeAttached();
+    await expect(page.locator('[data-hydration]:not([data-hydrated="true"])')).toHaveCount(0);
   }
 }
 

@@ -1,6 +1,7 @@
 //! The frame around every page: header with navigation, the page, a footer.
 
 use super::errors::ErrorList;
+use super::hydrated::Hydrated;
 use crate::accounts::api::Logout;
 use crate::accounts::model::{CurrentUser, Role};
 use crate::app::use_current_user;
@@ -9,13 +10,9 @@ use leptos_router::components::A;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    // Effects run only in the browser, so this flips once the WASM has taken over; tests and
-    // styles can tell a hydrated page from a server-rendered one.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move || hydrated.set(true));
     let me = use_current_user();
     view! {
-        <div class="app" data-hydrated=move || hydrated.get().then_some("true")>
+        <Hydrated>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="topbar">
                 <a class="brand" href="/">"Docket"</a>
@@ -27,7 +24,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>{children()}</ErrorBoundary>
             </main>
             <footer class="footer">"Docket · client hub for IT service providers"</footer>
-        </div>
+        </Hydrated>
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod errors;
 pub mod form;
+pub mod hydrated;
 pub mod layout;
 pub mod loading;
 pub mod time;
