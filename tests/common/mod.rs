@@ -68,6 +68,7 @@ pub async fn postgres() -> Option<TestDb> {
         .await
         .expect("connect to TEST_DATABASE_URL");
     if let Db::Postgres(pool) = &admin {
+        drop_orphans(pool).await;
         sqlx::query(&format!("CREATE DATABASE \"{name}\""))
             .execute(pool)
             .await
@@ -86,6 +87,22 @@ pub async fn postgres() -> Option<TestDb> {
         url,
         cleanup: Cleanup::Postgres { admin_url, name },
     })
+}
+
+/// Drops test databases left by runs that died mid-test (their process is gone).
+async fn drop_orphans(pool: &sqlx::PgPool) {
+    let sql = "SELECT datname FROM pg_database WHERE datname LIKE 'docket_test_%'";
+    let names: Vec<String> = sqlx::query_scalar(sql)
+        .fetch_all(pool)
+        .await
+        .unwrap_or_default();
+    for name in names {
+        let pid = name.split('_').nth(2).unwrap_or_default();
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            let _ = sqlx::query(&drop).execute(pool).await;
+        }
+    }
 }
 
 /// Every engine this run covers: SQLite, and PostgreSQL when configured.
