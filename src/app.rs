@@ -7,7 +7,10 @@ use crate::accounts::pages::{
     password::PasswordPage, setup::SetupPage,
 };
 use crate::admin::pages::{
-    audit::AuditLogPage, security::SecurityPage, user::UserPage, users::UsersPage,
+    audit::AuditLogPage, security::SecurityPage, tags::TagsPage, user::UserPage, users::UsersPage,
+};
+use crate::clients::pages::{
+    contacts::ContactsPage, detail::ClientPage, list::ClientsPage, new::NewClientPage,
 };
 use crate::components::hydrated::Hydrated;
 use crate::components::layout::Layout;
@@ -89,6 +92,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/users/:id") view={Lazy::<UserRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/admin/security") view={Lazy::<SecurityRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/admin/audit") view={Lazy::<AuditLogRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/admin/tags") view={Lazy::<TagsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/clients") view={Lazy::<ClientsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/clients/new") view={Lazy::<NewClientRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/clients/:id") view={Lazy::<ClientRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/contacts") view={Lazy::<ContactsRoute>::new()} ssr=ssr.clone() />
                     </Routes>
                 </Layout>
             </CurrentUserProvider>
@@ -124,6 +132,11 @@ lazy_page! {
     UserRoute => UserPage,
     SecurityRoute => SecurityPage,
     AuditLogRoute => AuditLogPage,
+    TagsRoute => TagsPage,
+    ClientsRoute => ClientsPage,
+    NewClientRoute => NewClientPage,
+    ClientRoute => ClientPage,
+    ContactsRoute => ContactsPage,
 }
 
 #[component]

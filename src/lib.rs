@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod admin;
 pub mod app;
 pub mod audit;
+pub mod clients;
 pub mod components;
 pub mod error;
 pub mod pages;

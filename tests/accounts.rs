@@ -642,8 +642,8 @@ async fn admins_manage_users_and_every_change_is_audited() {
         let (acme, globex) = {
             let mut tx = db.begin().await.unwrap();
             let ids = (
-                tx.insert_client("ACME").await.unwrap(),
-                tx.insert_client("Globex").await.unwrap(),
+                tx.insert_client(&named("ACME")).await.unwrap(),
+                tx.insert_client(&named("Globex")).await.unwrap(),
             );
             tx.commit().await.unwrap();
             ids
@@ -810,4 +810,11 @@ async fn admins_manage_users_and_every_change_is_audited() {
             &page.body[..page.body.len().min(400)]
         );
     });
+}
+
+fn named(name: &str) -> docket::clients::model::ClientInput {
+    docket::clients::model::ClientInput {
+        name: name.into(),
+        ..docket::clients::model::ClientInput::blank()
+    }
 }

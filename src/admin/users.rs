@@ -66,7 +66,7 @@ pub async fn user_detail(id: i64) -> Result<UserRecord, AppError> {
     Ok(UserRecord {
         user: item(&user),
         client_ids: db.user_client_ids(id).await?,
-        clients: db.client_choices().await?,
+        clients: db.client_choices(crate::server::db::Scope::ALL).await?,
     })
 }
 

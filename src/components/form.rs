@@ -92,3 +92,61 @@ pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
             .map(|e| view! { <p class="form-error" role="alert">{e}</p> })
     }
 }
+
+/// Field errors of one form: what checking as you type found, else the server's last answer.
+/// Feed it the form's `input` events; inputs are named `section[field]` or `field`.
+#[derive(Clone, Copy)]
+pub struct LiveChecks {
+    /// Touched inputs by name, with their problem (None: fine now).
+    typed: RwSignal<Vec<(String, Option<String>)>>,
+    server: Signal<Option<AppError>>,
+    check: fn(&str, &str) -> Option<String>,
+}
+
+impl LiveChecks {
+    pub fn new<S>(action: ServerAction<S>, check: fn(&str, &str) -> Option<String>) -> Self
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        let typed = RwSignal::new(Vec::new());
+        // A new answer from the server replaces what typing found.
+        Effect::new(move |_| {
+            action.value().track();
+            typed.set(Vec::new());
+        });
+        let server = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+        Self {
+            typed,
+            server,
+            check,
+        }
+    }
+
+    /// Handler for the form's `input` event: checks the input that changed.
+    pub fn input(self, ev: leptos::ev::Event) {
+        let target = event_target::<leptos::web_sys::Element>(&ev);
+        let Some(name) = target.get_attribute("name") else {
+            return;
+        };
+        let field = name
+            .rsplit('[')
+            .next()
+            .unwrap_or(&name)
+            .trim_end_matches(']');
+        let problem = (self.check)(field, &event_target_value(&ev));
+        self.typed.update(|t| {
+            t.retain(|(n, _)| *n != name);
+            t.push((name, problem));
+        });
+    }
+
+    pub fn error(self, name: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            let typed = self
+                .typed
+                .with(|t| t.iter().find(|(n, _)| n == name).map(|(_, p)| p.clone()));
+            typed.unwrap_or_else(|| self.server.get().and_then(|e| e.field(name)))
+        })
+    }
+}

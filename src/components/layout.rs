@@ -36,8 +36,11 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
         <nav aria-label="Main">
             <ul class="nav">
                 <li><A href="/" exact=true>"Home"</A></li>
+                <li><A href="/clients">"Clients"</A></li>
+                <li><A href="/contacts">"Contacts"</A></li>
                 {admin.then(|| view! {
                     <li><A href="/admin/users">"Users"</A></li>
+                    <li><A href="/admin/tags">"Tags"</A></li>
                     <li><A href="/admin/audit">"Audit log"</A></li>
                     <li><A href="/admin/security">"Security"</A></li>
                 })}

@@ -5,4 +5,5 @@ pub mod form;
 pub mod hydrated;
 pub mod layout;
 pub mod loading;
+pub mod pager;
 pub mod time;

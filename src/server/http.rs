@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
             context.clone(),
             move || shell(options.clone()),
         )
+        .route("/clients/export.csv", get(super::export::clients_csv))
         .route_layer(middleware::from_fn_with_state(state.clone(), guard::pages))
         .route("/healthz", get(healthz))
         .fallback(file_and_error_handler_with_context::<AppState, _>(

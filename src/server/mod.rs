@@ -4,4 +4,5 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod export;
 pub mod http;

@@ -2,5 +2,6 @@
 
 pub mod audit;
 pub mod security;
+pub mod tags;
 pub mod user;
 pub mod users;

@@ -1,10 +1,10 @@
 //! Who is calling: the first line of every server function, and the page guard that sends
 //! visitors to setup, sign-in, the second step or a forced password change.
 
-use super::session::{CookiePolicy, Session};
+use super::session::{ClientScope, CookiePolicy, Session};
 use crate::accounts::model::Role;
 use crate::error::AppError;
-use crate::server::db::{Actor, Db, DbResult, Origin};
+use crate::server::db::{Actor, Db, DbResult, Origin, Scope};
 use crate::server::http::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, request::Parts, HeaderMap, Method};
@@ -79,6 +79,14 @@ pub fn require_admin() -> Result<Session, AppError> {
         Ok(s)
     } else {
         Err(AppError::Forbidden.respond())
+    }
+}
+
+/// The clients the signed-in technician may see.
+pub fn scope(session: &Session) -> Scope {
+    match session.clients {
+        ClientScope::All => Scope::ALL,
+        ClientScope::Only(_) => Scope::user(session.user.id),
     }
 }
 

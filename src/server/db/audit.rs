@@ -98,6 +98,23 @@ impl AuditEntry {
     }
 }
 
+impl AuditEntry {
+    /// Adds every field that differs between two snapshots of a record (no `before`: a new
+    /// record, every field that is set).
+    pub fn diff(mut self, before: Option<&[(&str, String)]>, after: &[(&str, String)]) -> Self {
+        for (i, (field, new)) in after.iter().enumerate() {
+            let old = before
+                .and_then(|b| b.get(i))
+                .map_or("", |(_, v)| v.as_str());
+            let new = new.as_str();
+            if before.is_some() || !(new.is_empty() || new == "false") {
+                self = self.change(field, old, new);
+            }
+        }
+        self
+    }
+}
+
 impl Tx {
     pub async fn audit(&mut self, e: &AuditEntry) -> DbResult<()> {
         let sql =
@@ -162,15 +179,10 @@ impl Db {
     }
 
     pub async fn list_audit(&self, f: &AuditFilter) -> DbResult<AuditPage> {
-        let text = f
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(|t| format!("%{}%", t.to_lowercase().replace(['\\', '%', '_'], "")));
+        let text = f.text.as_deref().and_then(super::like_pattern);
         let action = f.action.as_deref().filter(|a| !a.is_empty());
-        let from = day_start(f.from.as_deref());
-        let to = day_start(f.to.as_deref()).map(|d| d + chrono::Duration::days(1));
+        let from = super::day_start(f.from.as_deref());
+        let to = super::day_start(f.to.as_deref()).map(|d| d + chrono::Duration::days(1));
         let page_size = f.page_size();
         let offset = (f.page() - 1) * page_size;
         let count_sql = format!("SELECT COUNT(*) FROM audit_log {AUDIT_WHERE}");
@@ -224,10 +236,4 @@ impl Db {
             rows,
         })
     }
-}
-
-/// Midnight UTC of a `YYYY-MM-DD` day; anything else is no filter.
-fn day_start(day: Option<&str>) -> Option<DateTime<Utc>> {
-    let date = chrono::NaiveDate::parse_from_str(day?.trim(), "%Y-%m-%d").ok()?;
-    Some(date.and_hms_opt(0, 0, 0)?.and_utc())
 }

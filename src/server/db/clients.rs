@@ -1,23 +1,489 @@
-//! Clients (the full record comes with the client feature).
+//! Clients: the record, the filtered list, bulk changes, archive and delete.
+//!
+//! Every read takes a `Scope`: a restricted technician sees only the clients assigned to them.
 
-use super::{Db, DbResult, Tx};
+use super::{like_pattern, placeholders, Db, DbResult, Tx};
+use crate::clients::model::{
+    domain_of, format_money, name_key, parse_days, parse_money, Archived, Client, ClientFilter,
+    ClientInput, ClientRow, ClientSort, ListPage, Tag,
+};
 use crate::{on_pool, on_tx};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
-impl Db {
-    /// Every client that is not archived, by name: (id, name).
-    pub async fn client_choices(&self) -> DbResult<Vec<(i64, String)>> {
-        let sql = "SELECT id, name FROM clients WHERE archived_at IS NULL ORDER BY lower(name), id";
-        Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?)
+/// Which clients a caller may see: all, or those assigned to a restricted technician.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Scope {
+    pub restricted_user: Option<i64>,
+}
+
+impl Scope {
+    pub const ALL: Scope = Scope {
+        restricted_user: None,
+    };
+
+    pub fn user(id: i64) -> Self {
+        Scope {
+            restricted_user: Some(id),
+        }
     }
 }
 
-impl Tx {
-    pub async fn insert_client(&mut self, name: &str) -> DbResult<i64> {
-        let sql =
-            "INSERT INTO clients (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id";
+/// `$1` is the scope's user: the one condition every client query carries.
+pub(super) const SCOPE: &str =
+    "($1 IS NULL OR c.id IN (SELECT client_id FROM user_clients WHERE user_id = $1))";
+
+const CLIENT_COLUMNS: &str = "c.id, c.name, c.lead, c.industry, c.referral, c.website, c.currency, \
+     c.hourly_rate_cents, c.net_terms, c.tax_id, c.abbreviation, c.account_code, c.invoice_email, \
+     c.invoice_reminders, c.show_location_on_invoice, c.trading_name, c.domain, c.colour, c.parent_id, \
+     c.notes, c.created_at, c.updated_at, c.archived_at, p.name AS parent_name";
+
+#[derive(sqlx::FromRow)]
+struct ClientDbRow {
+    id: i64,
+    name: String,
+    lead: bool,
+    industry: String,
+    referral: String,
+    website: String,
+    currency: String,
+    hourly_rate_cents: i64,
+    net_terms: i64,
+    tax_id: String,
+    abbreviation: String,
+    account_code: String,
+    invoice_email: String,
+    invoice_reminders: bool,
+    show_location_on_invoice: bool,
+    trading_name: String,
+    domain: String,
+    colour: String,
+    parent_id: Option<i64>,
+    notes: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    archived_at: Option<DateTime<Utc>>,
+    parent_name: Option<String>,
+}
+
+impl ClientDbRow {
+    fn into_client(self, tags: Vec<Tag>) -> Client {
+        Client {
+            id: self.id,
+            fields: ClientInput {
+                name: self.name,
+                lead: self.lead,
+                industry: self.industry,
+                referral: self.referral,
+                website: self.website,
+                currency: self.currency,
+                hourly_rate: format_money(self.hourly_rate_cents),
+                net_terms: self.net_terms.to_string(),
+                tax_id: self.tax_id,
+                abbreviation: self.abbreviation,
+                account_code: self.account_code,
+                invoice_email: self.invoice_email,
+                invoice_reminders: self.invoice_reminders,
+                show_location_on_invoice: self.show_location_on_invoice,
+                trading_name: self.trading_name,
+                domain: self.domain,
+                colour: self.colour,
+                parent_id: self.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+                notes: self.notes,
+                tag_ids: tags.iter().map(|t| t.id).collect(),
+            },
+            parent_name: self.parent_name,
+            tags,
+            created_at: self.created_at.to_rfc3339(),
+            updated_at: self.updated_at.to_rfc3339(),
+            archived_at: self.archived_at.map(|t| t.to_rfc3339()),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ListDbRow {
+    id: i64,
+    name: String,
+    lead: bool,
+    industry: String,
+    archived: bool,
+    primary_contact: Option<String>,
+    city: Option<String>,
+    contacts: i64,
+    locations: i64,
+}
+
+/// The list's conditions after the scope: $2 archived mode, $3 tag, $4 industry, $5 referral,
+/// $6 lead, $7/$8 created range, $9 text pattern, $10 phone digits pattern.
+const LIST_WHERE: &str = "AND ($2 = 'include' OR ($2 = 'only') = (c.archived_at IS NOT NULL)) \
+     AND ($3 IS NULL OR c.id IN (SELECT client_id FROM client_tags WHERE tag_id = $3)) \
+     AND ($4 IS NULL OR c.industry = $4) \
+     AND ($5 IS NULL OR c.referral = $5) \
+     AND ($6 IS NULL OR c.lead = $6) \
+     AND ($7 IS NULL OR c.created_at >= $7) \
+     AND ($8 IS NULL OR c.created_at < $8) \
+     AND ($9 IS NULL OR lower(c.name) LIKE $9 OR lower(c.trading_name) LIKE $9 \
+          OR lower(c.industry) LIKE $9 OR lower(c.referral) LIKE $9 OR lower(c.website) LIKE $9 \
+          OR lower(c.domain) LIKE $9 OR lower(c.account_code) LIKE $9 \
+          OR EXISTS (SELECT 1 FROM client_tags ct JOIN tags t ON t.id = ct.tag_id \
+                     WHERE ct.client_id = c.id AND t.name_lower LIKE $9) \
+          OR EXISTS (SELECT 1 FROM contacts k WHERE k.client_id = c.id AND k.archived_at IS NULL \
+                     AND (lower(k.name) LIKE $9 OR k.email_lower LIKE $9 \
+                          OR ($10 IS NOT NULL AND (k.phone_digits LIKE $10 OR k.mobile_digits LIKE $10)))) \
+          OR EXISTS (SELECT 1 FROM locations l WHERE l.client_id = c.id AND l.archived_at IS NULL \
+                     AND (lower(l.city) LIKE $9 OR lower(l.address_1) LIKE $9)))";
+
+impl Db {
+    /// Every client that is not archived, by name: (id, name).
+    pub async fn client_choices(&self, scope: Scope) -> DbResult<Vec<(i64, String)>> {
+        let sql = format!(
+            "SELECT c.id, c.name FROM clients c WHERE {SCOPE} AND c.archived_at IS NULL \
+             ORDER BY lower(c.name), c.id"
+        );
         Ok(
-            on_tx!(self, conn => sqlx::query_scalar(sql).bind(name.trim()).bind(Utc::now()).fetch_one(conn).await)?,
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(scope.restricted_user).fetch_all(pool).await)?,
         )
     }
+
+    /// Whether the client exists and the scope may see it.
+    pub async fn client_visible(&self, scope: Scope, id: i64) -> DbResult<bool> {
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM clients c WHERE {SCOPE} AND c.id = $2)");
+        Ok(on_pool!(self, pool => sqlx::query_scalar(&sql)
+            .bind(scope.restricted_user).bind(id).fetch_one(pool).await)?)
+    }
+
+    pub async fn client(&self, scope: Scope, id: i64) -> DbResult<Option<Client>> {
+        let sql = format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients c LEFT JOIN clients p ON p.id = c.parent_id \
+             WHERE {SCOPE} AND c.id = $2"
+        );
+        let row: Option<ClientDbRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(scope.restricted_user).bind(id).fetch_optional(pool).await)?;
+        let Some(row) = row else { return Ok(None) };
+        let tags = self.tags_of("client", &[id]).await?;
+        Ok(Some(
+            row.into_client(tags.into_iter().map(|(_, t)| t).collect()),
+        ))
+    }
+
+    /// One page of the list, and the number of matching clients. `viewer` orders the
+    /// clients they opened last first.
+    pub async fn list_clients(
+        &self,
+        scope: Scope,
+        viewer: i64,
+        f: &ClientFilter,
+    ) -> DbResult<ListPage<ClientRow>> {
+        let order = match f.sort {
+            ClientSort::Recent => "(o.opened_at IS NULL), o.opened_at DESC, lower(c.name), c.id",
+            ClientSort::Name => "lower(c.name), c.id",
+            ClientSort::Created => "c.created_at DESC, c.id DESC",
+            ClientSort::Updated => "c.updated_at DESC, c.id DESC",
+        };
+        let count_sql = format!("SELECT COUNT(*) FROM clients c WHERE {SCOPE} {LIST_WHERE}");
+        let list_sql = format!(
+            "SELECT c.id, c.name, c.lead, c.industry, c.archived_at IS NOT NULL AS archived, \
+             (SELECT k.name FROM contacts k WHERE k.client_id = c.id AND k.is_primary AND k.archived_at IS NULL) AS primary_contact, \
+             (SELECT l.city FROM locations l WHERE l.client_id = c.id AND l.is_primary AND l.archived_at IS NULL) AS city, \
+             (SELECT COUNT(*) FROM contacts k WHERE k.client_id = c.id AND k.archived_at IS NULL) AS contacts, \
+             (SELECT COUNT(*) FROM locations l WHERE l.client_id = c.id AND l.archived_at IS NULL) AS locations \
+             FROM clients c LEFT JOIN client_opens o ON o.client_id = c.id AND o.user_id = $11 \
+             WHERE {SCOPE} {LIST_WHERE} ORDER BY {order} LIMIT $12 OFFSET $13"
+        );
+        let b = ListBinds::new(f);
+        let offset = (f.page - 1) * f.size;
+        let (total, rows): (i64, Vec<ListDbRow>) = on_pool!(self, pool => {
+            let total = sqlx::query_scalar(&count_sql)
+                .bind(scope.restricted_user).bind(b.archived).bind(f.tag).bind(&f.industry)
+                .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.text).bind(&b.digits)
+                .fetch_one(pool).await?;
+            let rows = sqlx::query_as(&list_sql)
+                .bind(scope.restricted_user).bind(b.archived).bind(f.tag).bind(&f.industry)
+                .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.text).bind(&b.digits)
+                .bind(viewer).bind(f.size).bind(offset)
+                .fetch_all(pool).await?;
+            (total, rows)
+        });
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut tags = self.tags_of("client", &ids).await?;
+        let rows = rows
+            .into_iter()
+            .map(|r| ClientRow {
+                tags: take_tags(&mut tags, r.id),
+                id: r.id,
+                name: r.name,
+                lead: r.lead,
+                industry: r.industry,
+                primary_contact: r.primary_contact,
+                city: r.city,
+                contacts: r.contacts,
+                locations: r.locations,
+                archived: r.archived,
+            })
+            .collect();
+        Ok(ListPage {
+            total,
+            page: f.page,
+            size: f.size,
+            rows,
+        })
+    }
+
+    /// The ids of every client the filter matches (for exporting a whole view).
+    pub async fn filtered_client_ids(&self, scope: Scope, f: &ClientFilter) -> DbResult<Vec<i64>> {
+        let sql = format!(
+            "SELECT c.id FROM clients c WHERE {SCOPE} {LIST_WHERE} ORDER BY lower(c.name), c.id"
+        );
+        let b = ListBinds::new(f);
+        Ok(on_pool!(self, pool => sqlx::query_scalar(&sql)
+            .bind(scope.restricted_user).bind(b.archived).bind(f.tag).bind(&f.industry)
+            .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.text).bind(&b.digits)
+            .fetch_all(pool).await)?)
+    }
+
+    /// Full records of the given clients that the scope may see, by name.
+    pub async fn clients_by_ids(&self, scope: Scope, ids: &[i64]) -> DbResult<Vec<Client>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT {CLIENT_COLUMNS} FROM clients c LEFT JOIN clients p ON p.id = c.parent_id \
+                 WHERE {SCOPE} AND c.id IN ({}) ORDER BY lower(c.name), c.id",
+                placeholders(2, chunk.len())
+            );
+            let rows: Vec<ClientDbRow> = on_pool!(self, pool => {
+                let mut q = sqlx::query_as(&sql).bind(scope.restricted_user);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.fetch_all(pool).await
+            })?;
+            let mut tags = self.tags_of("client", chunk).await?;
+            out.extend(rows.into_iter().map(|r| {
+                let tags = take_tags(&mut tags, r.id);
+                r.into_client(tags)
+            }));
+        }
+        Ok(out)
+    }
+
+    /// Clients that look like the one being typed in: the same normalised name or domain.
+    pub async fn similar_clients(
+        &self,
+        scope: Scope,
+        name: &str,
+        domain: &str,
+    ) -> DbResult<Vec<(i64, String)>> {
+        let key = name_key(name);
+        let domain = domain_of(domain);
+        if key.is_empty() && domain.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT c.id, c.name FROM clients c WHERE {SCOPE} \
+             AND (($2 <> '' AND c.name_key = $2) OR ($3 <> '' AND c.domain = $3)) \
+             ORDER BY lower(c.name), c.id LIMIT 5"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(scope.restricted_user).bind(&key).bind(&domain).fetch_all(pool).await)?)
+    }
+
+    /// Distinct values of a text column, for filter choices.
+    pub async fn client_values(&self, scope: Scope, column: ClientColumn) -> DbResult<Vec<String>> {
+        let col = match column {
+            ClientColumn::Industry => "industry",
+            ClientColumn::Referral => "referral",
+        };
+        let sql = format!(
+            "SELECT DISTINCT c.{col} FROM clients c WHERE {SCOPE} AND c.{col} <> '' ORDER BY c.{col} LIMIT 200"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_scalar(&sql)
+            .bind(scope.restricted_user).fetch_all(pool).await)?)
+    }
+
+    /// Remembers that `user` opened `client` (the list's default order).
+    pub async fn record_client_open(&self, user: i64, client: i64) -> DbResult<()> {
+        let sql = "INSERT INTO client_opens (user_id, client_id, opened_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (user_id, client_id) DO UPDATE SET opened_at = excluded.opened_at";
+        on_pool!(self, pool => sqlx::query(sql).bind(user).bind(client).bind(Utc::now())
+            .execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum ClientColumn {
+    Industry,
+    Referral,
+}
+
+/// The derived values the list filter binds.
+struct ListBinds {
+    archived: &'static str,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    text: Option<String>,
+    digits: Option<String>,
+}
+
+impl ListBinds {
+    fn new(f: &ClientFilter) -> Self {
+        let digits =
+            f.q.as_deref()
+                .map(crate::clients::model::digits)
+                .filter(|d| d.len() >= 3)
+                .map(|d| format!("%{d}%"));
+        ListBinds {
+            archived: match f.archived {
+                Archived::Hide => "hide",
+                Archived::Include => "include",
+                Archived::Only => "only",
+            },
+            from: super::day_start(f.from.as_deref()),
+            to: super::day_start(f.to.as_deref()).map(|d| d + chrono::Duration::days(1)),
+            text: f.q.as_deref().and_then(like_pattern),
+            digits,
+        }
+    }
+}
+
+/// Takes the tags of `id` out of a (record id, tag) list.
+pub(super) fn take_tags(tags: &mut Vec<(i64, Tag)>, id: i64) -> Vec<Tag> {
+    let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(tags)
+        .into_iter()
+        .partition(|(r, _)| *r == id);
+    *tags = rest;
+    mine.into_iter().map(|(_, t)| t).collect()
+}
+
+/// The client fields as stored: trimmed text, money in cents, derived lookup keys.
+struct ClientValues<'a> {
+    input: &'a ClientInput,
+    rate: i64,
+    terms: i64,
+}
+
+impl<'a> ClientValues<'a> {
+    fn new(input: &'a ClientInput) -> Self {
+        ClientValues {
+            input,
+            rate: parse_money(&input.hourly_rate).unwrap_or_default(),
+            terms: parse_days(&input.net_terms).unwrap_or_default(),
+        }
+    }
+}
+
+/// Binds the 20 client columns in the order of `CLIENT_WRITE_COLUMNS`.
+macro_rules! bind_client {
+    ($q:expr, $v:expr) => {{
+        let i = $v.input;
+        let domain = match i.domain.trim() {
+            "" => domain_of(&i.website),
+            d => d.to_lowercase(),
+        };
+        $q.bind(i.name.trim())
+            .bind(name_key(&i.name))
+            .bind(i.lead)
+            .bind(i.industry.trim())
+            .bind(i.referral.trim())
+            .bind(i.website.trim())
+            .bind(i.currency.trim())
+            .bind($v.rate)
+            .bind($v.terms)
+            .bind(i.tax_id.trim())
+            .bind(i.abbreviation.trim())
+            .bind(i.account_code.trim())
+            .bind(i.invoice_email.trim())
+            .bind(i.invoice_reminders)
+            .bind(i.show_location_on_invoice)
+            .bind(i.trading_name.trim())
+            .bind(domain)
+            .bind(i.colour.trim())
+            .bind(i.parent())
+            .bind(i.notes.trim())
+    }};
+}
+
+const CLIENT_WRITE_COLUMNS: &str = "name, name_key, lead, industry, referral, website, currency, \
+     hourly_rate_cents, net_terms, tax_id, abbreviation, account_code, invoice_email, \
+     invoice_reminders, show_location_on_invoice, trading_name, domain, colour, parent_id, notes";
+
+impl Tx {
+    pub async fn insert_client(&mut self, input: &ClientInput) -> DbResult<i64> {
+        let sql = format!(
+            "INSERT INTO clients ({CLIENT_WRITE_COLUMNS}, created_at, updated_at) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) \
+             RETURNING id"
+        );
+        let v = ClientValues::new(input);
+        let id = on_tx!(self, conn => bind_client!(sqlx::query_scalar(&sql), v)
+            .bind(Utc::now()).fetch_one(conn).await)?;
+        self.set_tags("client", id, &input.tag_ids).await?;
+        Ok(id)
+    }
+
+    /// Replaces every field and the tags of a client.
+    pub async fn update_client(&mut self, id: i64, input: &ClientInput) -> DbResult<()> {
+        let sets: Vec<String> = CLIENT_WRITE_COLUMNS
+            .split(", ")
+            .enumerate()
+            .map(|(i, col)| format!("{col} = ${}", i + 1))
+            .collect();
+        let sql = format!(
+            "UPDATE clients SET {}, updated_at = $21 WHERE id = $22",
+            sets.join(", ")
+        );
+        let v = ClientValues::new(input);
+        on_tx!(self, conn => bind_client!(sqlx::query(&sql), v)
+            .bind(Utc::now()).bind(id).execute(conn).await.map(|_| ()))?;
+        self.set_tags("client", id, &input.tag_ids).await
+    }
+
+    pub async fn set_client_notes(&mut self, id: i64, notes: &str) -> DbResult<()> {
+        let sql = "UPDATE clients SET notes = $2, updated_at = $3 WHERE id = $1";
+        on_tx!(self, conn => sqlx::query(sql).bind(id).bind(notes.trim()).bind(Utc::now())
+            .execute(conn).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Sets one bulk-editable field on a client.
+    pub async fn set_client_field(&mut self, id: i64, field: BulkField<'_>) -> DbResult<()> {
+        let now = Utc::now();
+        on_tx!(self, conn => match field {
+            BulkField::Industry(v) => sqlx::query("UPDATE clients SET industry = $2, updated_at = $3 WHERE id = $1")
+                .bind(id).bind(v.trim()).bind(now).execute(conn).await,
+            BulkField::Referral(v) => sqlx::query("UPDATE clients SET referral = $2, updated_at = $3 WHERE id = $1")
+                .bind(id).bind(v.trim()).bind(now).execute(conn).await,
+            BulkField::HourlyRate(v) => sqlx::query("UPDATE clients SET hourly_rate_cents = $2, updated_at = $3 WHERE id = $1")
+                .bind(id).bind(v).bind(now).execute(conn).await,
+            BulkField::NetTerms(v) => sqlx::query("UPDATE clients SET net_terms = $2, updated_at = $3 WHERE id = $1")
+                .bind(id).bind(v).bind(now).execute(conn).await,
+        }.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn set_client_archived(&mut self, id: i64, archived: bool) -> DbResult<()> {
+        let sql = "UPDATE clients SET archived_at = CASE WHEN $2 THEN COALESCE(archived_at, $3) ELSE NULL END, \
+                   updated_at = $3 WHERE id = $1";
+        on_tx!(self, conn => sqlx::query(sql).bind(id).bind(archived).bind(Utc::now())
+            .execute(conn).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Removes an archived client with everything that belongs to it; false when the client is
+    /// not archived (or gone).
+    pub async fn delete_archived_client(&mut self, id: i64) -> DbResult<bool> {
+        // Children of the client keep existing, without a parent.
+        let n = on_tx!(self, conn => sqlx::query("DELETE FROM clients WHERE id = $1 AND archived_at IS NOT NULL")
+            .bind(id).execute(conn).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+}
+
+/// A field a bulk action sets.
+#[derive(Clone, Copy, Debug)]
+pub enum BulkField<'a> {
+    Industry(&'a str),
+    Referral(&'a str),
+    HourlyRate(i64),
+    NetTerms(i64),
 }

@@ -6,13 +6,18 @@
 
 mod audit;
 mod clients;
+mod contacts;
+mod locations;
 mod sessions;
 mod settings;
+mod tags;
 mod throttle;
 mod tx;
 mod users;
 
 pub use audit::{Actor, AuditEntry, Origin};
+pub use clients::{BulkField, ClientColumn, Scope};
+pub use contacts::EmailOwner;
 pub use sessions::{NewSession, SessionRow};
 pub use throttle::Limit;
 pub use tx::Tx;
@@ -126,4 +131,25 @@ impl Db {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
     }
+}
+
+/// A `LIKE` pattern matching `text` anywhere, case-folded; wildcards typed by the user are
+/// dropped. None for blank text.
+fn like_pattern(text: &str) -> Option<String> {
+    let t = text.trim().to_lowercase().replace(['\\', '%', '_'], "");
+    (!t.is_empty()).then(|| format!("%{t}%"))
+}
+
+/// `$start, $start+1, ...`: `n` numbered placeholders for an `IN (...)` list.
+fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Midnight UTC of a `YYYY-MM-DD` day; anything else is no filter.
+fn day_start(day: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
+    let date = chrono::NaiveDate::parse_from_str(day?.trim(), "%Y-%m-%d").ok()?;
+    Some(date.and_hms_opt(0, 0, 0)?.and_utc())
 }

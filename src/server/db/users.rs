@@ -150,10 +150,16 @@ impl Tx {
         on_tx!(self, conn => sqlx::query("DELETE FROM user_clients WHERE user_id = $1")
             .bind(user_id).execute(&mut *conn).await.map(|_| ()))?;
         for client_id in client_ids {
-            let sql = "INSERT INTO user_clients (user_id, client_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-            on_tx!(self, conn => sqlx::query(sql).bind(user_id).bind(client_id)
-                .execute(conn).await.map(|_| ()))?;
+            self.add_user_client(user_id, *client_id).await?;
         }
+        Ok(())
+    }
+
+    pub async fn add_user_client(&mut self, user_id: i64, client_id: i64) -> DbResult<()> {
+        let sql =
+            "INSERT INTO user_clients (user_id, client_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        on_tx!(self, conn => sqlx::query(sql).bind(user_id).bind(client_id)
+            .execute(conn).await.map(|_| ()))?;
         Ok(())
     }
 

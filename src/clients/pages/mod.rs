@@ -1,0 +1,7 @@
+//! Pages of the client record.
+
+pub mod contacts;
+pub mod detail;
+pub mod editors;
+pub mod list;
+pub mod new;

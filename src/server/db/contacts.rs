@@ -1,0 +1,285 @@
+//! Contacts: on a client, optionally at one of its locations. Emails are unique across Docket
+//! (case-insensitive); at most one active contact of a client is primary.
+
+use super::clients::{take_tags, Scope};
+use super::{like_pattern, Db, DbResult, Tx};
+use crate::clients::model::{digits, Archived, Contact, ContactFilter, ContactInput, ListPage};
+use crate::error::AppError;
+use crate::{on_pool, on_tx};
+use chrono::Utc;
+
+#[derive(sqlx::FromRow)]
+struct ContactDbRow {
+    id: i64,
+    client_id: i64,
+    client_name: String,
+    location_id: Option<i64>,
+    location_name: Option<String>,
+    name: String,
+    title: String,
+    department: String,
+    email: String,
+    phone: String,
+    extension: String,
+    mobile: String,
+    notes: String,
+    is_primary: bool,
+    important: bool,
+    billing: bool,
+    technical: bool,
+    auth_method: String,
+    archived: bool,
+}
+
+impl From<ContactDbRow> for Contact {
+    fn from(r: ContactDbRow) -> Self {
+        Contact {
+            id: r.id,
+            client_id: r.client_id,
+            client_name: r.client_name,
+            location_name: r.location_name,
+            fields: ContactInput {
+                name: r.name,
+                title: r.title,
+                department: r.department,
+                email: r.email,
+                phone: r.phone,
+                extension: r.extension,
+                mobile: r.mobile,
+                location_id: r.location_id.map(|l| l.to_string()).unwrap_or_default(),
+                notes: r.notes,
+                primary: r.is_primary,
+                important: r.important,
+                billing: r.billing,
+                technical: r.technical,
+                auth_method: r.auth_method,
+                tag_ids: Vec::new(),
+            },
+            tags: Vec::new(),
+            archived: r.archived,
+        }
+    }
+}
+
+const CONTACT_SELECT: &str = "SELECT k.id, k.client_id, c.name AS client_name, k.location_id, \
+     l.name AS location_name, k.name, k.title, k.department, k.email, k.phone, k.extension, k.mobile, \
+     k.notes, k.is_primary, k.important, k.billing, k.technical, k.auth_method, \
+     k.archived_at IS NOT NULL AS archived \
+     FROM contacts k JOIN clients c ON c.id = k.client_id LEFT JOIN locations l ON l.id = k.location_id";
+
+/// Who already has an email address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailOwner {
+    pub contact_id: i64,
+    pub client_id: i64,
+    pub client_name: String,
+}
+
+/// The contact list's conditions after the scope: $2 archived mode, $3 flag, $4 client,
+/// $5 tag, $6 text pattern, $7 digits pattern.
+const CONTACT_WHERE: &str = "AND ($2 = 'include' OR ($2 = 'only') = (k.archived_at IS NOT NULL)) \
+     AND ($3 IS NULL OR ($3 = 'primary' AND k.is_primary) OR ($3 = 'important' AND k.important) \
+          OR ($3 = 'billing' AND k.billing) OR ($3 = 'technical' AND k.technical)) \
+     AND ($4 IS NULL OR k.client_id = $4) \
+     AND ($5 IS NULL OR k.id IN (SELECT contact_id FROM contact_tags WHERE tag_id = $5)) \
+     AND ($6 IS NULL OR lower(k.name) LIKE $6 OR k.email_lower LIKE $6 OR lower(k.title) LIKE $6 \
+          OR lower(c.name) LIKE $6 \
+          OR ($7 IS NOT NULL AND (k.phone_digits LIKE $7 OR k.mobile_digits LIKE $7)))";
+
+impl Db {
+    async fn with_tags(&self, rows: Vec<ContactDbRow>) -> DbResult<Vec<Contact>> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut tags = self.tags_of("contact", &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let mut k = Contact::from(r);
+                k.tags = take_tags(&mut tags, k.id);
+                k.fields.tag_ids = k.tags.iter().map(|t| t.id).collect();
+                k
+            })
+            .collect())
+    }
+
+    /// A client's contacts: primary, then important, then by name; archived last.
+    pub async fn contacts_of(&self, client: i64) -> DbResult<Vec<Contact>> {
+        let sql = format!(
+            "{CONTACT_SELECT} WHERE k.client_id = $1 \
+             ORDER BY (k.archived_at IS NOT NULL), k.is_primary DESC, k.important DESC, lower(k.name), k.id"
+        );
+        let rows = on_pool!(self, pool => sqlx::query_as(&sql).bind(client).fetch_all(pool).await)?;
+        self.with_tags(rows).await
+    }
+
+    /// One contact, when the scope may see its client.
+    pub async fn contact(&self, scope: Scope, id: i64) -> DbResult<Option<Contact>> {
+        let sql = format!(
+            "{CONTACT_SELECT} WHERE {} AND k.id = $2",
+            super::clients::SCOPE
+        );
+        let row: Option<ContactDbRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(scope.restricted_user).bind(id).fetch_optional(pool).await)?;
+        Ok(self.with_tags(row.into_iter().collect()).await?.pop())
+    }
+
+    pub async fn list_contacts(
+        &self,
+        scope: Scope,
+        f: &ContactFilter,
+    ) -> DbResult<ListPage<Contact>> {
+        let scope_sql = super::clients::SCOPE;
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM contacts k JOIN clients c ON c.id = k.client_id WHERE {scope_sql} {CONTACT_WHERE}"
+        );
+        let list_sql = format!(
+            "{CONTACT_SELECT} WHERE {scope_sql} {CONTACT_WHERE} ORDER BY lower(k.name), k.id LIMIT $8 OFFSET $9"
+        );
+        let archived = match f.archived {
+            Archived::Hide => "hide",
+            Archived::Include => "include",
+            Archived::Only => "only",
+        };
+        let text = f.q.as_deref().and_then(like_pattern);
+        let phone =
+            f.q.as_deref()
+                .map(digits)
+                .filter(|d| d.len() >= 3)
+                .map(|d| format!("%{d}%"));
+        let (total, rows): (i64, Vec<ContactDbRow>) = on_pool!(self, pool => {
+            let total = sqlx::query_scalar(&count_sql)
+                .bind(scope.restricted_user).bind(archived).bind(&f.flag).bind(f.client).bind(f.tag)
+                .bind(&text).bind(&phone)
+                .fetch_one(pool).await?;
+            let rows = sqlx::query_as(&list_sql)
+                .bind(scope.restricted_user).bind(archived).bind(&f.flag).bind(f.client).bind(f.tag)
+                .bind(&text).bind(&phone).bind(f.size).bind((f.page - 1) * f.size)
+                .fetch_all(pool).await?;
+            (total, rows)
+        });
+        Ok(ListPage {
+            total,
+            page: f.page,
+            size: f.size,
+            rows: self.with_tags(rows).await?,
+        })
+    }
+
+    /// The contact that has `email` (any case), other than `except`.
+    pub async fn email_owner(
+        &self,
+        email: &str,
+        except: Option<i64>,
+    ) -> DbResult<Option<EmailOwner>> {
+        let sql = "SELECT k.id, k.client_id, c.name FROM contacts k JOIN clients c ON c.id = k.client_id \
+                   WHERE k.email_lower = $1 AND ($2 IS NULL OR k.id <> $2)";
+        let email = email.trim().to_lowercase();
+        let row: Option<(i64, i64, String)> = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(&email).bind(except).fetch_optional(pool).await)?;
+        Ok(row.map(|(contact_id, client_id, client_name)| EmailOwner {
+            contact_id,
+            client_id,
+            client_name,
+        }))
+    }
+}
+
+/// Binds the contact columns in the order of `CONTACT_WRITE_COLUMNS`.
+macro_rules! bind_contact {
+    ($q:expr, $i:expr) => {{
+        let i: &ContactInput = $i;
+        let email = i.email.trim();
+        $q.bind(i.name.trim())
+            .bind(i.title.trim())
+            .bind(i.department.trim())
+            .bind(email)
+            .bind((!email.is_empty()).then(|| email.to_lowercase()))
+            .bind(i.phone.trim())
+            .bind(digits(&i.phone))
+            .bind(i.extension.trim())
+            .bind(i.mobile.trim())
+            .bind(digits(&i.mobile))
+            .bind(i.location())
+            .bind(i.notes.trim())
+            .bind(i.important)
+            .bind(i.billing)
+            .bind(i.technical)
+            .bind(i.auth_method())
+    }};
+}
+
+const CONTACT_WRITE_COLUMNS: &str = "name, title, department, email, email_lower, phone, phone_digits, \
+     extension, mobile, mobile_digits, location_id, notes, important, billing, technical, auth_method";
+
+fn email_taken(err: sqlx::Error, email: &str) -> AppError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => AppError::invalid(
+            "contact[email]",
+            format!("{} is already a contact's email", email.trim()),
+        ),
+        _ => err.into(),
+    }
+}
+
+impl Tx {
+    /// Adds a contact. The location must belong to the same client (checked by the caller).
+    pub async fn insert_contact(&mut self, client: i64, input: &ContactInput) -> DbResult<i64> {
+        let sql = format!(
+            "INSERT INTO contacts (client_id, {CONTACT_WRITE_COLUMNS}, created_at, updated_at) VALUES \
+             ($1, {}, $18, $18) RETURNING id",
+            super::placeholders(2, 16)
+        );
+        let result: Result<i64, sqlx::Error> = on_tx!(self, conn =>
+            bind_contact!(sqlx::query_scalar(&sql).bind(client), input).bind(Utc::now()).fetch_one(conn).await);
+        let id = result.map_err(|e| email_taken(e, &input.email))?;
+        self.set_tags("contact", id, &input.tag_ids).await?;
+        if input.primary {
+            self.make_primary("contacts", client, id).await?;
+        } else {
+            // A client's first contact is its primary one until someone else is chosen.
+            let sql = "UPDATE contacts SET is_primary = TRUE WHERE id = $1 AND NOT EXISTS \
+                       (SELECT 1 FROM contacts WHERE client_id = $2 AND archived_at IS NULL AND is_primary)";
+            on_tx!(self, conn => sqlx::query(sql).bind(id).bind(client).execute(conn).await.map(|_| ()))?;
+        }
+        Ok(id)
+    }
+
+    pub async fn update_contact(
+        &mut self,
+        id: i64,
+        client: i64,
+        input: &ContactInput,
+    ) -> DbResult<()> {
+        let sets: Vec<String> = CONTACT_WRITE_COLUMNS
+            .split(", ")
+            .enumerate()
+            .map(|(i, col)| format!("{col} = ${}", i + 2))
+            .collect();
+        let sql = format!(
+            "UPDATE contacts SET {}, is_primary = (is_primary AND $19), updated_at = $18 WHERE id = $1",
+            sets.join(", ")
+        );
+        let result: Result<(), sqlx::Error> = on_tx!(self, conn =>
+            bind_contact!(sqlx::query(&sql).bind(id), input).bind(Utc::now()).bind(input.primary)
+                .execute(conn).await.map(|_| ()));
+        result.map_err(|e| email_taken(e, &input.email))?;
+        self.set_tags("contact", id, &input.tag_ids).await?;
+        if input.primary {
+            self.make_primary("contacts", client, id).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn set_contact_archived(&mut self, id: i64, archived: bool) -> DbResult<()> {
+        let sql = "UPDATE contacts SET archived_at = CASE WHEN $2 THEN COALESCE(archived_at, $3) ELSE NULL END, \
+                   is_primary = FALSE, updated_at = $3 WHERE id = $1";
+        on_tx!(self, conn => sqlx::query(sql).bind(id).bind(archived).bind(Utc::now())
+            .execute(conn).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn delete_archived_contact(&mut self, id: i64) -> DbResult<bool> {
+        let sql = "DELETE FROM contacts WHERE id = $1 AND archived_at IS NOT NULL";
+        let n = on_tx!(self, conn => sqlx::query(sql).bind(id).execute(conn).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+}

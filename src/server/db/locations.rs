@@ -1,0 +1,212 @@
+//! Locations of a client. Exactly one active location of a client is primary while it has any.
+
+use super::{Db, DbResult, Tx};
+use crate::clients::model::{Location, LocationInput};
+use crate::{on_pool, on_tx};
+use chrono::Utc;
+
+#[derive(sqlx::FromRow)]
+struct LocationDbRow {
+    id: i64,
+    client_id: i64,
+    name: String,
+    is_primary: bool,
+    address_1: String,
+    address_2: String,
+    address_3: String,
+    city: String,
+    state: String,
+    postal_code: String,
+    country: String,
+    phone: String,
+    phone_secondary: String,
+    fax: String,
+    invoice_email: String,
+    hours: String,
+    time_zone: String,
+    notes: String,
+    archived: bool,
+}
+
+impl From<LocationDbRow> for Location {
+    fn from(r: LocationDbRow) -> Self {
+        Location {
+            id: r.id,
+            client_id: r.client_id,
+            fields: LocationInput {
+                name: r.name,
+                primary: r.is_primary,
+                address_1: r.address_1,
+                address_2: r.address_2,
+                address_3: r.address_3,
+                city: r.city,
+                state: r.state,
+                postal_code: r.postal_code,
+                country: r.country,
+                phone: r.phone,
+                phone_secondary: r.phone_secondary,
+                fax: r.fax,
+                invoice_email: r.invoice_email,
+                hours: r.hours,
+                time_zone: r.time_zone,
+                notes: r.notes,
+                tag_ids: Vec::new(),
+            },
+            tags: Vec::new(),
+            archived: r.archived,
+        }
+    }
+}
+
+const LOCATION_SELECT: &str = "SELECT id, client_id, name, is_primary, address_1, address_2, address_3, \
+     city, state, postal_code, country, phone, phone_secondary, fax, invoice_email, hours, time_zone, \
+     notes, archived_at IS NOT NULL AS archived FROM locations";
+
+impl Db {
+    /// A client's locations, primary first, archived last.
+    pub async fn locations_of(&self, client: i64) -> DbResult<Vec<Location>> {
+        let sql = format!(
+            "{LOCATION_SELECT} WHERE client_id = $1 \
+             ORDER BY (archived_at IS NOT NULL), is_primary DESC, lower(name), id"
+        );
+        let rows: Vec<LocationDbRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(client).fetch_all(pool).await)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut tags = self.tags_of("location", &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let mut l = Location::from(r);
+                l.tags = super::clients::take_tags(&mut tags, l.id);
+                l.fields.tag_ids = l.tags.iter().map(|t| t.id).collect();
+                l
+            })
+            .collect())
+    }
+
+    pub async fn location(&self, id: i64) -> DbResult<Option<Location>> {
+        let sql = format!("{LOCATION_SELECT} WHERE id = $1");
+        let row: Option<LocationDbRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+        let Some(row) = row else { return Ok(None) };
+        let mut l = Location::from(row);
+        l.tags = self
+            .tags_of("location", &[id])
+            .await?
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        l.fields.tag_ids = l.tags.iter().map(|t| t.id).collect();
+        Ok(Some(l))
+    }
+}
+
+impl Tx {
+    pub async fn insert_location(&mut self, client: i64, input: &LocationInput) -> DbResult<i64> {
+        let cols = input.text_fields();
+        let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
+        let n = cols.len();
+        let sql = format!(
+            "INSERT INTO locations (client_id, {}, created_at, updated_at) VALUES ($1, {}, ${t}, ${t}) RETURNING id",
+            names.join(", "),
+            super::placeholders(2, n),
+            t = n + 2
+        );
+        let id: i64 = on_tx!(self, conn => {
+            let mut q = sqlx::query_scalar(&sql).bind(client);
+            for (name, value) in &cols {
+                q = q.bind(stored(name, value));
+            }
+            q.bind(Utc::now()).fetch_one(conn).await
+        })?;
+        self.set_tags("location", id, &input.tag_ids).await?;
+        if input.primary {
+            self.make_primary("locations", client, id).await?;
+        }
+        self.ensure_primary_location(client).await?;
+        Ok(id)
+    }
+
+    pub async fn update_location(
+        &mut self,
+        id: i64,
+        client: i64,
+        input: &LocationInput,
+    ) -> DbResult<()> {
+        let cols = input.text_fields();
+        let sets: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| format!("{name} = ${}", i + 2))
+            .collect();
+        let t = cols.len() + 2;
+        let sql = format!(
+            "UPDATE locations SET {}, is_primary = (is_primary AND ${}), updated_at = ${t} WHERE id = $1",
+            sets.join(", "),
+            t + 1
+        );
+        on_tx!(self, conn => {
+            let mut q = sqlx::query(&sql).bind(id);
+            for (name, value) in &cols {
+                q = q.bind(stored(name, value));
+            }
+            q.bind(Utc::now()).bind(input.primary).execute(conn).await.map(|_| ())
+        })?;
+        self.set_tags("location", id, &input.tag_ids).await?;
+        if input.primary {
+            self.make_primary("locations", client, id).await?;
+        }
+        self.ensure_primary_location(client).await
+    }
+
+    pub async fn set_location_archived(
+        &mut self,
+        id: i64,
+        client: i64,
+        archived: bool,
+    ) -> DbResult<()> {
+        let sql = "UPDATE locations SET archived_at = CASE WHEN $2 THEN COALESCE(archived_at, $3) ELSE NULL END, \
+                   is_primary = FALSE, updated_at = $3 WHERE id = $1";
+        on_tx!(self, conn => sqlx::query(sql).bind(id).bind(archived).bind(Utc::now())
+            .execute(conn).await.map(|_| ()))?;
+        self.ensure_primary_location(client).await
+    }
+
+    pub async fn delete_archived_location(&mut self, id: i64) -> DbResult<bool> {
+        let sql = "DELETE FROM locations WHERE id = $1 AND archived_at IS NOT NULL";
+        let n = on_tx!(self, conn => sqlx::query(sql).bind(id).execute(conn).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Makes `id` the only active primary record of `table` for its client.
+    pub(super) async fn make_primary(
+        &mut self,
+        table: &'static str,
+        client: i64,
+        id: i64,
+    ) -> DbResult<()> {
+        let clear = format!("UPDATE {table} SET is_primary = FALSE WHERE client_id = $1 AND id <> $2 AND is_primary");
+        let set =
+            format!("UPDATE {table} SET is_primary = TRUE WHERE id = $1 AND archived_at IS NULL");
+        on_tx!(self, conn => sqlx::query(&clear).bind(client).bind(id).execute(&mut *conn).await.map(|_| ()))?;
+        on_tx!(self, conn => sqlx::query(&set).bind(id).execute(conn).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// A client with active locations but no primary one gets its oldest as primary.
+    async fn ensure_primary_location(&mut self, client: i64) -> DbResult<()> {
+        let sql = "UPDATE locations SET is_primary = TRUE WHERE id = \
+                   (SELECT id FROM locations WHERE client_id = $1 AND archived_at IS NULL ORDER BY id LIMIT 1) \
+                   AND NOT EXISTS (SELECT 1 FROM locations WHERE client_id = $1 AND archived_at IS NULL AND is_primary)";
+        on_tx!(self, conn => sqlx::query(sql).bind(client).execute(conn).await.map(|_| ()))?;
+        Ok(())
+    }
+}
+
+/// A value as stored: trimmed; country codes in capitals.
+fn stored(name: &str, value: &str) -> String {
+    match name {
+        "country" => value.trim().to_uppercase(),
+        _ => value.trim().to_string(),
+    }
+}
