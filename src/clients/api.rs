@@ -76,9 +76,9 @@ pub async fn client_detail(id: i64) -> Result<ClientRecord, AppError> {
 #[server(prefix = "/rpc", endpoint = "similar_clients")]
 pub async fn similar_clients(name: String, domain: String) -> Result<Vec<(i64, String)>, AppError> {
     let s = guard::require_user()?;
-    Ok(guard::db()
+    guard::db()
         .similar_clients(guard::scope(&s), &name, &domain)
-        .await?)
+        .await
 }
 
 #[server(prefix = "/rpc", endpoint = "list_contacts")]
@@ -100,7 +100,7 @@ pub async fn list_contacts(
 pub async fn email_owner(email: String, except: Option<i64>) -> Result<Option<String>, AppError> {
     let s = guard::require_user()?;
     let db = guard::db();
-    Ok(owner_message(&db, guard::scope(&s), &email, except).await?)
+    owner_message(&db, guard::scope(&s), &email, except).await
 }
 
 /// What the new-client form offers: tags, and the clients that can be a parent.
@@ -117,7 +117,7 @@ pub async fn client_choices() -> Result<(Vec<Tag>, Vec<(i64, String)>), AppError
 #[server(prefix = "/rpc", endpoint = "list_tags")]
 pub async fn list_tags() -> Result<Vec<Tag>, AppError> {
     guard::require_user()?;
-    Ok(guard::db().list_tags().await?)
+    guard::db().list_tags().await
 }
 
 #[server(prefix = "/rpc", endpoint = "create_client")]

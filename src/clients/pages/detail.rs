@@ -10,9 +10,7 @@ use crate::app::use_current_user;
 use crate::clients::api::{
     client_detail, SaveClientNotes, SaveContact, SaveLocation, UpdateClient,
 };
-use crate::clients::model::{
-    field_problem, ClientRecord, Contact, ContactInput, Location, LocationInput,
-};
+use crate::clients::model::{field_problem, ClientRecord, Contact, Location, LocationInput};
 use crate::components::form::{form_error, FormError, LiveChecks};
 use crate::components::loading::Loading;
 use crate::components::time::Time;
@@ -313,9 +311,7 @@ pub fn ContactEditor(
     Refresh::after(save);
     let checks = LiveChecks::new(save, field_problem);
     let id = contact.as_ref().map(|k| k.id);
-    let fields = contact
-        .map(|k| k.fields)
-        .unwrap_or_else(ContactInput::default);
+    let fields = contact.map(|k| k.fields).unwrap_or_default();
     view! {
         <div class="editor" data-testid="contact-editor">
             <h3>{if id.is_some() { "Edit contact" } else { "New contact" }}</h3>
@@ -403,9 +399,7 @@ fn LocationEditor(
     Refresh::after(save);
     let checks = LiveChecks::new(save, field_problem);
     let id = location.as_ref().map(|l| l.id);
-    let fields = location
-        .map(|l| l.fields)
-        .unwrap_or_else(LocationInput::default);
+    let fields = location.map(|l| l.fields).unwrap_or_default();
     view! {
         <div class="editor" data-testid="location-editor">
             <h3>{if id.is_some() { "Edit location" } else { "New location" }}</h3>

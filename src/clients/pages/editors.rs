@@ -313,7 +313,7 @@ pub fn ArchiveControls(
             <FormError error=form_error(archive) />
         })}
         {(archived && is_admin).then(|| view! {
-            <details class="danger-zone">
+            <details class="danger-zone" open=move || delete.value().get().is_some_and(|r| r.is_err())>
                 <summary>"Delete…"</summary>
                 <ActionForm action=delete>
                     <input type="hidden" name="kind" value=kind />
