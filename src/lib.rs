@@ -3,6 +3,9 @@
 //! One crate, two builds: `ssr` is the server binary, `hydrate` the WASM that takes over the
 //! server-rendered page in the browser. Everything outside `server` compiles into both.
 
+// Deeply nested views need more than the default when components are not erased.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod admin;
 pub mod app;
