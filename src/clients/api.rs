@@ -157,36 +157,13 @@ pub async fn create_client(
             location.name = "Main office".into();
         }
         location.primary = true;
-        let lid = tx.insert_location(id, &location).await?;
-        audit(
-            &mut tx,
-            &s,
-            "location.create",
-            ("location", lid, &location.name),
-            id,
-            None,
-            &snapshot_location(&location),
-        )
-        .await?;
+        add_location(&mut tx, &s, id, &location).await?;
     }
     if !input.contact.is_blank() {
         let mut contact = input.contact.clone();
         contact.primary = true;
         contact.location_id = String::new();
-        let cid = tx
-            .insert_contact(id, &contact)
-            .await
-            .map_err(AppError::respond)?;
-        audit(
-            &mut tx,
-            &s,
-            "contact.create",
-            ("contact", cid, &contact.name),
-            id,
-            None,
-            &snapshot_contact(&contact),
-        )
-        .await?;
+        add_contact(&mut tx, &s, id, &contact).await?;
     }
     if let Scope {
         restricted_user: Some(user),
@@ -366,7 +343,6 @@ pub async fn save_location(
     };
     check(location.problems())?;
     let mut tx = db.begin().await?;
-    let label = ("location", 0, location.name.as_str());
     let id = match &before {
         Some(b) => {
             tx.update_location(b.id, client_id, &location).await?;
@@ -375,7 +351,7 @@ pub async fn save_location(
                 &mut tx,
                 &s,
                 "location.update",
-                (label.0, b.id, label.2),
+                ("location", b.id, &location.name),
                 client_id,
                 Some(&old),
                 &snapshot_location(&location),
@@ -383,20 +359,7 @@ pub async fn save_location(
             .await?;
             b.id
         }
-        None => {
-            let id = tx.insert_location(client_id, &location).await?;
-            audit(
-                &mut tx,
-                &s,
-                "location.create",
-                (label.0, id, label.2),
-                client_id,
-                None,
-                &snapshot_location(&location),
-            )
-            .await?;
-            id
-        }
+        None => add_location(&mut tx, &s, client_id, &location).await?,
     };
     tx.commit().await?;
     Ok(id)
@@ -455,23 +418,7 @@ pub async fn save_contact(
             .await?;
             b.id
         }
-        None => {
-            let id = tx
-                .insert_contact(client_id, &contact)
-                .await
-                .map_err(AppError::respond)?;
-            audit(
-                &mut tx,
-                &s,
-                "contact.create",
-                ("contact", id, &contact.name),
-                client_id,
-                None,
-                &snapshot_contact(&contact),
-            )
-            .await?;
-            id
-        }
+        None => add_contact(&mut tx, &s, client_id, &contact).await?,
     };
     tx.commit().await?;
     Ok(id)
@@ -753,4 +700,53 @@ fn snapshot_location(l: &LocationInput) -> Vec<(&'static str, String)> {
 #[cfg(feature = "ssr")]
 fn snapshot_contact(c: &ContactInput) -> Vec<(&'static str, String)> {
     snapshot(c.text_fields(), c.flags(), &c.tag_ids)
+}
+
+/// Adds a location to a client, with its audit entry.
+#[cfg(feature = "ssr")]
+async fn add_location(
+    tx: &mut Tx,
+    s: &Session,
+    client_id: i64,
+    location: &LocationInput,
+) -> Result<i64, AppError> {
+    let id = tx.insert_location(client_id, location).await?;
+    let after = snapshot_location(location);
+    audit(
+        tx,
+        s,
+        "location.create",
+        ("location", id, &location.name),
+        client_id,
+        None,
+        &after,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Adds a contact to a client, with its audit entry.
+#[cfg(feature = "ssr")]
+async fn add_contact(
+    tx: &mut Tx,
+    s: &Session,
+    client_id: i64,
+    contact: &ContactInput,
+) -> Result<i64, AppError> {
+    let id = tx
+        .insert_contact(client_id, contact)
+        .await
+        .map_err(AppError::respond)?;
+    let after = snapshot_contact(contact);
+    audit(
+        tx,
+        s,
+        "contact.create",
+        ("contact", id, &contact.name),
+        client_id,
+        None,
+        &after,
+    )
+    .await?;
+    Ok(id)
 }
