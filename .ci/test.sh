@@ -13,6 +13,10 @@ cargo leptos build --release --split
 step "rust tests${TEST_DATABASE_URL:+ (SQLite and PostgreSQL)}"
 cargo test --features ssr
 
+step "API replay: the reference systems' example calls against a running Docket"
+replay=$(tests/replay/on-fresh-docket.sh 2>&1) || { echo "$replay"; exit 1; }
+echo "$replay" | tail -n 1
+
 step "first-load size"
 node .ci/wasm-size.mjs
 

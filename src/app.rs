@@ -7,15 +7,21 @@ use crate::accounts::pages::{
     password::PasswordPage, setup::SetupPage,
 };
 use crate::admin::pages::{
-    audit::AuditLogPage, security::SecurityPage, tags::TagsPage, user::UserPage, users::UsersPage,
+    api_keys::ApiKeysPage, audit::AuditLogPage, security::SecurityPage, tags::TagsPage,
+    user::UserPage, users::UsersPage,
 };
 use crate::clients::pages::{
-    contacts::ContactsPage, detail::ClientPage, list::ClientsPage, new::NewClientPage,
+    contacts::ContactsPage,
+    detail::ClientPage,
+    import::{ImportJobPage, ImportPage},
+    list::ClientsPage,
+    new::NewClientPage,
 };
 use crate::components::hydrated::Hydrated;
 use crate::components::layout::Layout;
 use crate::error::AppError;
-use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::pages::{api_docs::ApiDocsPage, home::HomePage, not_found::NotFound};
+use crate::search::page::SearchPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -24,8 +30,6 @@ use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    set_page_csp();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -42,21 +46,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
-    }
-}
-
-/// Pages carry a per-response nonce in their CSP; the hydration scripts use the same nonce.
-#[cfg(feature = "ssr")]
-fn set_page_csp() {
-    use http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
-    let (Some(nonce), Some(res)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    if let Ok(value) = HeaderValue::from_str(&crate::server::http::page_csp(&nonce)) {
-        res.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -93,10 +82,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/security") view={Lazy::<SecurityRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/admin/audit") view={Lazy::<AuditLogRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/admin/tags") view={Lazy::<TagsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/admin/api-keys") view={Lazy::<ApiKeysRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/clients") view={Lazy::<ClientsRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/clients/new") view={Lazy::<NewClientRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/clients/import") view={Lazy::<ImportRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/clients/import/:id") view={Lazy::<ImportJobRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/clients/:id") view={Lazy::<ClientRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/contacts") view={Lazy::<ContactsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/docs/api") view={Lazy::<ApiDocsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=ssr.clone() />
                     </Routes>
                 </Layout>
             </CurrentUserProvider>
@@ -133,10 +127,15 @@ lazy_page! {
     SecurityRoute => SecurityPage,
     AuditLogRoute => AuditLogPage,
     TagsRoute => TagsPage,
+    ApiKeysRoute => ApiKeysPage,
     ClientsRoute => ClientsPage,
     NewClientRoute => NewClientPage,
+    ImportRoute => ImportPage,
+    ImportJobRoute => ImportJobPage,
     ClientRoute => ClientPage,
     ContactsRoute => ContactsPage,
+    ApiDocsRoute => ApiDocsPage,
+    SearchRoute => SearchPage,
 }
 
 #[component]

@@ -24,6 +24,9 @@ pub enum AppError {
     /// The request was malformed (arguments missing or unreadable).
     #[error("Bad request: {0}")]
     BadRequest(String),
+    /// The request body was larger than the limit, in kB.
+    #[error("The request is larger than {0} kB")]
+    TooLarge(usize),
     /// The request did not reach the server function or its answer could not be read.
     #[error("Could not reach Docket: {0}")]
     Transport(String),
@@ -73,6 +76,7 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::Throttled(_) => 429,
             AppError::BadRequest(_) => 400,
+            AppError::TooLarge(_) => 413,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }
@@ -119,9 +123,36 @@ impl AppError {
         self
     }
 
+    /// The error's message for a script, which signs in with a key rather than a password.
+    pub fn api_message(&self) -> String {
+        match self {
+            AppError::Unauthorized => "A valid API key is required".into(),
+            other => other.to_string(),
+        }
+    }
+
     /// Throttled until `until`, in whole seconds from now (at least 1).
     pub fn throttled_until(until: chrono::DateTime<chrono::Utc>) -> Self {
         AppError::Throttled((until - chrono::Utc::now()).num_seconds().max(1) as u64)
+    }
+}
+
+/// The API's error answer: the status of the error and `{"message": ..., "fields": {...}}`,
+/// the fields only for invalid input.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let mut body = serde_json::json!({ "message": self.api_message() });
+        if let AppError::Invalid(errors) = self {
+            let fields: serde_json::Map<String, serde_json::Value> = errors
+                .into_iter()
+                .map(|e| (e.field, e.message.into()))
+                .collect();
+            body["fields"] = fields.into();
+        }
+        (status, axum::Json(body)).into_response()
     }
 }
 

@@ -1,6 +1,12 @@
 //! The `docket` binary: parses the command line and hands over to the server crate.
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    docket::server::cli::run().await
+fn main() -> std::process::ExitCode {
+    // Rendering deeply nested views recurses; unoptimised builds need more stack than tokio's
+    // default 2 MiB per worker.
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
+        .build()
+        .expect("start the async runtime")
+        .block_on(docket::server::cli::run())
 }

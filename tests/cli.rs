@@ -152,3 +152,66 @@ fn user_create_makes_an_account_once_and_refuses_a_taken_email() {
     assert!(!role.status.success());
     assert!(String::from_utf8_lossy(&role.stderr).contains("unknown role"));
 }
+
+#[test]
+fn seed_fills_the_database_with_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = docket()
+        .current_dir(dir.path())
+        .args(["seed", "--clients", "12", "--seed", "3"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("12/12 clients"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("seeded 12 clients, "), "{stdout}");
+}
+
+#[test]
+fn api_key_create_prints_the_key_once_and_stores_only_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let user = docket()
+        .current_dir(dir.path())
+        .args(["user", "create", "--email", "ana@example.com"])
+        .args(["--password", "violet-harbour-kettle", "--name", "Ana"])
+        .args(["--role", "technician"])
+        .output()
+        .unwrap();
+    assert!(user.status.success());
+    let key = |name: &str, email: &str| {
+        docket()
+            .current_dir(dir.path())
+            .args(["api-key", "create", "--name", name, "--user", email])
+            .args(["--expires-days", "30"])
+            .output()
+            .unwrap()
+    };
+
+    let made = key("RMM sync", "ana@example.com");
+    let stdout = String::from_utf8_lossy(&made.stdout);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let printed = stdout.lines().last().unwrap();
+    assert!(printed.starts_with("dk_") && printed.len() > 40, "{stdout}");
+    // The database and its write-ahead log hold the key's hash, never the key.
+    let mut stored = Vec::new();
+    for file in ["docket.db", "docket.db-wal"] {
+        stored.extend(std::fs::read(dir.path().join(file)).unwrap_or_default());
+    }
+    let stored = String::from_utf8_lossy(&stored);
+    let hash = docket::server::auth::token::sha256_hex(printed);
+    assert!(stored.contains(&hash), "the hash is stored");
+    assert!(!stored.contains(&printed[3..]), "the key is not");
+    assert_ne!(key("RMM sync", "ana@example.com").stdout, made.stdout);
+
+    let nobody = key("sync", "nobody@example.com");
+    assert!(!nobody.status.success());
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no technician"));
+    let unnamed = key(" ", "ana@example.com");
+    assert!(!unnamed.status.success());
+    assert!(String::from_utf8_lossy(&unnamed.stderr).contains("Name the key"));
+}

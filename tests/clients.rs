@@ -383,18 +383,7 @@ async fn restricted_technicians_see_only_their_clients() {
         )
         .await;
         let tech = common::create_user(db, "tech@example.com", Role::Technician, PASSWORD).await;
-        let mut tx = db.begin().await.unwrap();
-        tx.set_user_clients(tech, &[acme]).await.unwrap();
-        tx.update_user(
-            tech,
-            &docket::server::db::UserChanges {
-                restricted: Some(true),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        common::restrict(db, tech, &[acme]).await;
         let scope = Scope::user(tech);
         assert_eq!(names(db, scope, &ClientFilter::default()).await, ["ACME"]);
         assert!(db.client(scope, globex).await.unwrap().is_none());

@@ -64,6 +64,7 @@ async fn health_pages_and_headers() {
         assert_eq!(home.headers[header::X_FRAME_OPTIONS], "DENY");
         assert_eq!(home.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(home.headers[header::REFERRER_POLICY], "same-origin");
+        assert_eq!(home.headers[header::CACHE_CONTROL], "no-store");
 
         // A second page load gets a different nonce.
         let again = send(&app, signed_in("/", &cookie)).await;
@@ -196,6 +197,130 @@ async fn forms_posted_without_javascript_are_sent_back_with_the_error() {
     assert!(
         location.starts_with("http://docket.test/login?") && location.contains("__err="),
         "{location}"
+    );
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn the_benchmark_ceiling_serves_a_folder_from_memory_only_when_configured() {
+    let site = tempfile::tempdir().unwrap();
+    let answers = tempfile::tempdir().unwrap();
+    std::fs::write(answers.path().join("list.html"), "<p>list</p>").unwrap();
+    std::fs::write(answers.path().join("list.json"), "{\"total\":1}").unwrap();
+    let t = common::sqlite().await;
+
+    let plain = router(AppState::new(&config(site.path()), t.db.clone()));
+    let res = send(&plain, get("/bench/ceiling/list.html")).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+
+    let bench = docket::server::config::Config {
+        bench_ceiling: Some(answers.path().to_path_buf()),
+        ..config(site.path())
+    };
+    let app = router(AppState::new(&bench, t.db.clone()));
+    for (name, body, kind) in [
+        ("list.html", "<p>list</p>", "text/html; charset=utf-8"),
+        ("list.json", "{\"total\":1}", "application/json"),
+    ] {
+        let res = send(&app, get(&format!("/bench/ceiling/{name}"))).await;
+        assert_eq!(res.status, StatusCode::OK, "{name}");
+        assert_eq!(res.body, body);
+        assert_eq!(res.headers[header::CONTENT_TYPE], kind);
+    }
+    // Read once, then answered from memory.
+    std::fs::remove_file(answers.path().join("list.html")).unwrap();
+    let res = send(&app, get("/bench/ceiling/list.html")).await;
+    assert_eq!(
+        (res.status, res.body.as_str()),
+        (StatusCode::OK, "<p>list</p>")
+    );
+    for path in [
+        "/bench/ceiling/missing.html",
+        "/bench/ceiling/..%2Fhttp.rs",
+        "/bench/ceiling/.x",
+    ] {
+        assert_eq!(
+            send(&app, get(path)).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    t.finish().await;
+}
+
+/// Many pages at once, some of them abandoned by their client midway (a browser leaving the
+/// page): every page that is answered carries its nonce policy, and its scripts that nonce.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_carries_its_nonce_policy_while_others_are_abandoned() {
+    let site = tempfile::tempdir().unwrap();
+    let t = common::sqlite().await;
+    let app = router(AppState::new(&config(site.path()), t.db.clone()));
+    let id = common::create_user(
+        &t.db,
+        "ana@example.com",
+        Role::Admin,
+        "violet-harbour-kettle",
+    )
+    .await;
+    let cookie = common::session_cookie(&t.db, id).await;
+    let mut tasks = Vec::new();
+    for i in 0..400u64 {
+        let (app, cookie) = (app.clone(), cookie.clone());
+        tasks.push(tokio::spawn(async move {
+            let path = ["/", "/clients", "/no/such/page", "/contacts"][i as usize % 4];
+            let req = match i % 3 {
+                0 => Request::post(["/rpc/system_status", "/rpc/current_user"][i as usize % 2])
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::ACCEPT, "application/json")
+                    .header(header::HOST, "localhost")
+                    .header(header::ORIGIN, "http://localhost"),
+                _ => Request::get(path),
+            };
+            let req = req
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap();
+            let call = tower::ServiceExt::oneshot(app, req);
+            if i % 3 == 0 {
+                // Abandoned after a moment, like a page the browser navigates away from.
+                let _ =
+                    tokio::time::timeout(std::time::Duration::from_micros(300 * (i % 11)), call)
+                        .await;
+                return None;
+            }
+            let res = call.await.unwrap();
+            let csp = res.headers()[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            Some((path, csp, String::from_utf8_lossy(&body).into_owned()))
+        }));
+    }
+    let mut wrong = Vec::new();
+    for task in tasks {
+        let Some((path, csp, body)) = task.await.unwrap() else {
+            continue;
+        };
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|s| s.split('\'').next());
+        let stamped: Vec<&str> = body
+            .split("nonce=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        let fits = nonce.is_some_and(|n| !stamped.is_empty() && stamped.iter().all(|s| *s == n));
+        if !fits {
+            wrong.push((path, nonce.map(str::to_string), stamped.len()));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "pages whose scripts and policy disagree: {wrong:?}"
     );
     t.finish().await;
 }

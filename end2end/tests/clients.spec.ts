@@ -42,7 +42,7 @@ test('create a client with location and contact, find it by phone, edit contact 
   // Found by the contact's phone digits, typed another way.
   await page.goto(docket.url + '/clients');
   await ready(page, hydrated);
-  await page.getByLabel('Search').fill('555 0100199');
+  await page.getByLabel('Search', { exact: true }).fill('555 0100199');
   await page.getByRole('button', { name: 'Apply' }).first().click();
   await expect(page).toHaveURL(/q=555/);
   await expect(page.getByTestId('client-total')).toHaveText('1 clients');

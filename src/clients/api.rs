@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
     super::model::{field_problem, parse_days, parse_money, NewClient},
+    super::records::{check, Author, Editor, RecordKind},
     crate::error::FieldError,
     crate::server::auth::guard,
     crate::server::auth::session::Session,
-    crate::server::db::{AuditEntry, BulkField, ClientColumn, Db, Scope, Tx},
+    crate::server::db::{AuditEntry, BulkField, ClientColumn},
 };
 
 /// The client list with what its filters offer.
@@ -99,8 +100,7 @@ pub async fn list_contacts(
 #[server(prefix = "/rpc", endpoint = "email_owner")]
 pub async fn email_owner(email: String, except: Option<i64>) -> Result<Option<String>, AppError> {
     let s = guard::require_user()?;
-    let db = guard::db();
-    owner_message(&db, guard::scope(&s), &email, except).await
+    editor(&s).email_owner(&email, except).await
 }
 
 /// What the new-client form offers: tags, and the clients that can be a parent.
@@ -132,47 +132,10 @@ pub async fn create_client(
         location,
         contact,
     };
-    let (db, scope) = (guard::db(), guard::scope(&s));
-    let mut problems = input.problems();
-    problems.extend(parent_problem(&db, scope, None, &input.client).await?);
-    if !input.contact.is_blank() {
-        problems.extend(email_problem(&db, scope, &input.contact.email, None).await?);
-    }
-    check(problems)?;
-    let mut tx = db.begin().await?;
-    let id = tx.insert_client(&input.client).await?;
-    audit(
-        &mut tx,
-        &s,
-        "client.create",
-        ("client", id, &input.client.name),
-        id,
-        None,
-        &snapshot_client(&input.client),
-    )
-    .await?;
-    if !input.location.is_blank() {
-        let mut location = input.location.clone();
-        if location.name.trim().is_empty() {
-            location.name = "Main office".into();
-        }
-        location.primary = true;
-        add_location(&mut tx, &s, id, &location).await?;
-    }
-    if !input.contact.is_blank() {
-        let mut contact = input.contact.clone();
-        contact.primary = true;
-        contact.location_id = String::new();
-        add_contact(&mut tx, &s, id, &contact).await?;
-    }
-    if let Scope {
-        restricted_user: Some(user),
-    } = scope
-    {
-        // A restricted technician keeps access to the client they created.
-        tx.add_user_client(user, id).await?;
-    }
-    tx.commit().await?;
+    let id = editor(&s)
+        .create_client(&input)
+        .await
+        .map_err(AppError::respond)?;
     leptos_axum::redirect(&format!("/clients/{id}"));
     Ok(())
 }
@@ -180,52 +143,20 @@ pub async fn create_client(
 #[server(prefix = "/rpc", endpoint = "update_client")]
 pub async fn update_client(id: i64, client: ClientInput) -> Result<(), AppError> {
     let s = guard::require_writer()?;
-    let (db, scope) = (guard::db(), guard::scope(&s));
-    let before = db
-        .client(scope, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound.respond())?;
-    let mut problems = client.problems();
-    problems.extend(parent_problem(&db, scope, Some(id), &client).await?);
-    check(problems)?;
-    let mut tx = db.begin().await?;
-    tx.update_client(id, &client).await?;
-    let old = snapshot_client(&before.fields);
-    audit(
-        &mut tx,
-        &s,
-        "client.update",
-        ("client", id, &client.name),
-        id,
-        Some(&old),
-        &snapshot_client(&client),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    editor(&s)
+        .update_client(id, &client)
+        .await
+        .map_err(AppError::respond)
 }
 
 /// The quick notes on the client page, saved in place.
 #[server(prefix = "/rpc", endpoint = "save_client_notes")]
 pub async fn save_client_notes(id: i64, notes: String) -> Result<(), AppError> {
     let s = guard::require_writer()?;
-    let db = guard::db();
-    let before = db
-        .client(guard::scope(&s), id)
-        .await?
-        .ok_or_else(|| AppError::NotFound.respond())?;
-    if let Some(p) = field_problem("notes", &notes) {
-        return Err(AppError::invalid("notes", p).respond());
-    }
-    let mut tx = db.begin().await?;
-    tx.set_client_notes(id, &notes).await?;
-    let entry = AuditEntry::new(guard::actor(&s), "client.update", guard::origin())
-        .record("client", id, &before.fields.name)
-        .client(Some(id))
-        .change("notes", before.fields.notes.trim(), notes.trim());
-    tx.audit(&entry).await?;
-    tx.commit().await?;
-    Ok(())
+    editor(&s)
+        .save_client_notes(id, &notes)
+        .await
+        .map_err(AppError::respond)
 }
 
 #[server(prefix = "/rpc", endpoint = "bulk_clients")]
@@ -330,39 +261,10 @@ pub async fn save_location(
     location: LocationInput,
 ) -> Result<i64, AppError> {
     let s = guard::require_writer()?;
-    let db = guard::db();
-    visible(&db, &s, client_id).await?;
-    let before = match id {
-        Some(id) => Some(
-            db.location(id)
-                .await?
-                .filter(|l| l.client_id == client_id)
-                .ok_or_else(|| AppError::NotFound.respond())?,
-        ),
-        None => None,
-    };
-    check(location.problems())?;
-    let mut tx = db.begin().await?;
-    let id = match &before {
-        Some(b) => {
-            tx.update_location(b.id, client_id, &location).await?;
-            let old = snapshot_location(&b.fields);
-            audit(
-                &mut tx,
-                &s,
-                "location.update",
-                ("location", b.id, &location.name),
-                client_id,
-                Some(&old),
-                &snapshot_location(&location),
-            )
-            .await?;
-            b.id
-        }
-        None => add_location(&mut tx, &s, client_id, &location).await?,
-    };
-    tx.commit().await?;
-    Ok(id)
+    editor(&s)
+        .save_location(client_id, id, &location)
+        .await
+        .map_err(AppError::respond)
 }
 
 /// Adds a contact to a client (`id` None) or changes one.
@@ -373,92 +275,21 @@ pub async fn save_contact(
     contact: ContactInput,
 ) -> Result<i64, AppError> {
     let s = guard::require_writer()?;
-    let (db, scope) = (guard::db(), guard::scope(&s));
-    visible(&db, &s, client_id).await?;
-    let before = match id {
-        Some(id) => Some(
-            db.contact(scope, id)
-                .await?
-                .filter(|c| c.client_id == client_id)
-                .ok_or_else(|| AppError::NotFound.respond())?,
-        ),
-        None => None,
-    };
-    let mut problems = contact.problems();
-    problems.extend(email_problem(&db, scope, &contact.email, id).await?);
-    if let Some(location) = contact.location() {
-        if !db
-            .location(location)
-            .await?
-            .is_some_and(|l| l.client_id == client_id)
-        {
-            problems.push(FieldError {
-                field: "contact[location_id]".into(),
-                message: "Choose one of this client's locations".into(),
-            });
-        }
-    }
-    check(problems)?;
-    let mut tx = db.begin().await?;
-    let id = match &before {
-        Some(b) => {
-            tx.update_contact(b.id, client_id, &contact)
-                .await
-                .map_err(AppError::respond)?;
-            let old = snapshot_contact(&b.fields);
-            audit(
-                &mut tx,
-                &s,
-                "contact.update",
-                ("contact", b.id, &contact.name),
-                client_id,
-                Some(&old),
-                &snapshot_contact(&contact),
-            )
-            .await?;
-            b.id
-        }
-        None => add_contact(&mut tx, &s, client_id, &contact).await?,
-    };
-    tx.commit().await?;
-    Ok(id)
+    editor(&s)
+        .save_contact(client_id, id, &contact)
+        .await
+        .map_err(AppError::respond)
 }
 
 /// Archives (`archived` true) or restores a client, location or contact.
 #[server(prefix = "/rpc", endpoint = "set_archived")]
 pub async fn set_archived(kind: String, id: i64, archived: bool) -> Result<(), AppError> {
     let s = guard::require_writer()?;
-    let db = guard::db();
-    let (client_id, label) = record(&db, &s, &kind, id).await?;
-    let mut tx = db.begin().await?;
-    let kind = match kind.as_str() {
-        "client" => {
-            tx.set_client_archived(id, archived).await?;
-            "client"
-        }
-        "location" => {
-            tx.set_location_archived(id, client_id, archived).await?;
-            "location"
-        }
-        _ => {
-            tx.set_contact_archived(id, archived).await?;
-            "contact"
-        }
-    };
-    let action = match (kind, archived) {
-        ("client", true) => "client.archive",
-        ("client", false) => "client.restore",
-        ("location", true) => "location.archive",
-        ("location", false) => "location.restore",
-        (_, true) => "contact.archive",
-        (_, false) => "contact.restore",
-    };
-    let entry = AuditEntry::new(guard::actor(&s), action, guard::origin())
-        .record(kind, id, &label)
-        .client(Some(client_id));
-    tx.audit(&entry).await?;
-    tx.commit().await?;
-    Ok(())
+    let kind = RecordKind::parse(&kind).map_err(AppError::respond)?;
+    editor(&s)
+        .set_archived(kind, id, archived)
+        .await
+        .map_err(AppError::respond)
 }
 
 /// Deletes an archived client, location or contact with what depends on it. Admins only, and
@@ -466,34 +297,12 @@ pub async fn set_archived(kind: String, id: i64, archived: bool) -> Result<(), A
 #[server(prefix = "/rpc", endpoint = "delete_archived")]
 pub async fn delete_archived(kind: String, id: i64, confirm: String) -> Result<(), AppError> {
     let s = guard::require_admin()?;
-    let db = guard::db();
-    let (client_id, label) = record(&db, &s, &kind, id).await?;
-    if confirm.trim() != label.trim() {
-        return Err(AppError::invalid("confirm", "Type the exact name to delete").respond());
-    }
-    let mut tx = db.begin().await?;
-    let (deleted, action) = match kind.as_str() {
-        "client" => (tx.delete_archived_client(id).await?, "client.delete"),
-        "location" => (tx.delete_archived_location(id).await?, "location.delete"),
-        _ => (tx.delete_archived_contact(id).await?, "contact.delete"),
-    };
-    if !deleted {
-        return Err(AppError::Conflict(
-            "Archive it first; only archived records can be deleted".into(),
-        )
-        .respond());
-    }
-    let kind = match kind.as_str() {
-        "client" => "client",
-        "location" => "location",
-        _ => "contact",
-    };
-    let entry = AuditEntry::new(guard::actor(&s), action, guard::origin())
-        .record(kind, id, &label)
-        .client(Some(client_id));
-    tx.audit(&entry).await?;
-    tx.commit().await?;
-    if kind == "client" {
+    let kind = RecordKind::parse(&kind).map_err(AppError::respond)?;
+    let client_id = editor(&s)
+        .delete_archived(kind, id, Some(&confirm))
+        .await
+        .map_err(AppError::respond)?;
+    if kind == RecordKind::Client {
         leptos_axum::redirect("/clients?archived=only");
     } else {
         leptos_axum::redirect(&format!("/clients/{client_id}"));
@@ -519,7 +328,7 @@ pub async fn create_tag(kind: String, name: String, colour: String) -> Result<()
             message: "Choose what the tag is for".into(),
         });
     }
-    check(problems)?;
+    check(problems).map_err(AppError::respond)?;
     let mut tx = guard::db().begin().await?;
     let id = tx
         .insert_tag(&kind, &name, &colour)
@@ -548,205 +357,20 @@ pub async fn delete_tag(id: i64) -> Result<(), AppError> {
     tx.commit().await
 }
 
+/// The signed-in technician of the current request, changing what they may see.
 #[cfg(feature = "ssr")]
-fn check(problems: Vec<FieldError>) -> Result<(), AppError> {
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Invalid(problems).respond())
+fn editor(s: &Session) -> Editor {
+    Editor {
+        db: guard::db(),
+        by: author(s),
+        scope: guard::scope(s),
     }
 }
 
-/// Not found unless the caller may see the client.
 #[cfg(feature = "ssr")]
-async fn visible(db: &Db, s: &Session, client_id: i64) -> Result<(), AppError> {
-    if db.client_visible(guard::scope(s), client_id).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound.respond())
+pub(super) fn author(s: &Session) -> Author {
+    Author {
+        actor: guard::actor(s),
+        origin: guard::origin(),
     }
-}
-
-/// The client and name of a record the caller may see.
-#[cfg(feature = "ssr")]
-async fn record(db: &Db, s: &Session, kind: &str, id: i64) -> Result<(i64, String), AppError> {
-    let scope = guard::scope(s);
-    let found = match kind {
-        "client" => db.client(scope, id).await?.map(|c| (c.id, c.fields.name)),
-        "location" => match db.location(id).await? {
-            Some(l) if db.client_visible(scope, l.client_id).await? => {
-                Some((l.client_id, l.fields.name))
-            }
-            _ => None,
-        },
-        "contact" => db
-            .contact(scope, id)
-            .await?
-            .map(|c| (c.client_id, c.fields.name)),
-        _ => return Err(AppError::invalid("kind", "Unknown kind of record").respond()),
-    };
-    found.ok_or_else(|| AppError::NotFound.respond())
-}
-
-/// A parent must be another client the caller can see, and not one of the client's own
-/// descendants' loops: a client cannot be its own parent.
-#[cfg(feature = "ssr")]
-async fn parent_problem(
-    db: &Db,
-    scope: Scope,
-    id: Option<i64>,
-    input: &ClientInput,
-) -> Result<Vec<FieldError>, AppError> {
-    let problem = match input.parent() {
-        None if !input.parent_id.trim().is_empty() => Some("Choose a parent client"),
-        Some(p) if Some(p) == id => Some("A client cannot be its own parent"),
-        Some(p) if !db.client_visible(scope, p).await? => Some("Choose a parent client"),
-        _ => None,
-    };
-    Ok(problem
-        .map(|m| FieldError {
-            field: "client[parent_id]".into(),
-            message: m.into(),
-        })
-        .into_iter()
-        .collect())
-}
-
-#[cfg(feature = "ssr")]
-async fn owner_message(
-    db: &Db,
-    scope: Scope,
-    email: &str,
-    except: Option<i64>,
-) -> Result<Option<String>, AppError> {
-    if email.trim().is_empty() {
-        return Ok(None);
-    }
-    Ok(match db.email_owner(email, except).await? {
-        Some(owner) if db.client_visible(scope, owner.client_id).await? => {
-            Some(format!("This email is already on {}", owner.client_name))
-        }
-        Some(_) => Some("This email is already on another client's contact".into()),
-        None => None,
-    })
-}
-
-#[cfg(feature = "ssr")]
-async fn email_problem(
-    db: &Db,
-    scope: Scope,
-    email: &str,
-    except: Option<i64>,
-) -> Result<Vec<FieldError>, AppError> {
-    Ok(owner_message(db, scope, email, except)
-        .await?
-        .map(|message| FieldError {
-            field: "contact[email]".into(),
-            message,
-        })
-        .into_iter()
-        .collect())
-}
-
-/// Writes an audit entry for a record of a client with its field changes.
-#[cfg(feature = "ssr")]
-async fn audit(
-    tx: &mut Tx,
-    s: &Session,
-    action: &'static str,
-    (kind, id, label): (&'static str, i64, &str),
-    client_id: i64,
-    before: Option<&[(&str, String)]>,
-    after: &[(&str, String)],
-) -> Result<(), AppError> {
-    let entry = AuditEntry::new(guard::actor(s), action, guard::origin())
-        .record(kind, id, label.trim())
-        .client(Some(client_id))
-        .diff(before, after);
-    tx.audit(&entry).await
-}
-
-#[cfg(feature = "ssr")]
-fn snapshot(
-    text: Vec<(&'static str, &str)>,
-    flags: Vec<(&'static str, bool)>,
-    tags: &[i64],
-) -> Vec<(&'static str, String)> {
-    let mut tags = tags.to_vec();
-    tags.sort_unstable();
-    text.into_iter()
-        .map(|(k, v)| (k, v.trim().to_string()))
-        .chain(flags.into_iter().map(|(k, v)| (k, v.to_string())))
-        .chain([(
-            "tags",
-            tags.iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
-        )])
-        .collect()
-}
-
-#[cfg(feature = "ssr")]
-fn snapshot_client(c: &ClientInput) -> Vec<(&'static str, String)> {
-    snapshot(c.text_fields(), c.flags(), &c.tag_ids)
-}
-
-#[cfg(feature = "ssr")]
-fn snapshot_location(l: &LocationInput) -> Vec<(&'static str, String)> {
-    snapshot(l.text_fields(), l.flags(), &l.tag_ids)
-}
-
-#[cfg(feature = "ssr")]
-fn snapshot_contact(c: &ContactInput) -> Vec<(&'static str, String)> {
-    snapshot(c.text_fields(), c.flags(), &c.tag_ids)
-}
-
-/// Adds a location to a client, with its audit entry.
-#[cfg(feature = "ssr")]
-async fn add_location(
-    tx: &mut Tx,
-    s: &Session,
-    client_id: i64,
-    location: &LocationInput,
-) -> Result<i64, AppError> {
-    let id = tx.insert_location(client_id, location).await?;
-    let after = snapshot_location(location);
-    audit(
-        tx,
-        s,
-        "location.create",
-        ("location", id, &location.name),
-        client_id,
-        None,
-        &after,
-    )
-    .await?;
-    Ok(id)
-}
-
-/// Adds a contact to a client, with its audit entry.
-#[cfg(feature = "ssr")]
-async fn add_contact(
-    tx: &mut Tx,
-    s: &Session,
-    client_id: i64,
-    contact: &ContactInput,
-) -> Result<i64, AppError> {
-    let id = tx
-        .insert_contact(client_id, contact)
-        .await
-        .map_err(AppError::respond)?;
-    let after = snapshot_contact(contact);
-    audit(
-        tx,
-        s,
-        "contact.create",
-        ("contact", id, &contact.name),
-        client_id,
-        None,
-        &after,
-    )
-    .await?;
-    Ok(id)
 }

@@ -2,5 +2,9 @@
 
 pub mod api;
 pub mod codes;
+pub mod import;
+pub mod importer;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod records;

@@ -422,7 +422,10 @@ pub struct Location {
     pub client_id: i64,
     pub fields: LocationInput,
     pub tags: Vec<Tag>,
-    pub archived: bool,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub updated_at: String,
+    pub archived_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -433,7 +436,22 @@ pub struct Contact {
     pub location_name: Option<String>,
     pub fields: ContactInput,
     pub tags: Vec<Tag>,
-    pub archived: bool,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub updated_at: String,
+    pub archived_at: Option<String>,
+}
+
+impl Location {
+    pub fn archived(&self) -> bool {
+        self.archived_at.is_some()
+    }
+}
+
+impl Contact {
+    pub fn archived(&self) -> bool {
+        self.archived_at.is_some()
+    }
 }
 
 /// Everything the client page shows, with the choices its editors offer.
@@ -517,6 +535,11 @@ impl Archived {
             Archived::Include => Some("include"),
             Archived::Only => Some("only"),
         }
+    }
+
+    /// The word the list queries bind: hide, include or only.
+    pub fn mode(self) -> &'static str {
+        self.key().unwrap_or("hide")
     }
 }
 

@@ -6,11 +6,24 @@ use crate::accounts::api::Logout;
 use crate::accounts::model::{CurrentUser, Role};
 use crate::app::use_current_user;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::A;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let me = use_current_user();
+    // Ctrl+K (⌘K on a Mac) goes to the search box from anywhere.
+    let _ = window_event_listener(leptos::ev::keydown, |ev| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
+            if let Some(input) = document()
+                .get_element_by_id("global-search")
+                .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+            {
+                ev.prevent_default();
+                let _ = input.focus();
+            }
+        }
+    });
     view! {
         <Hydrated>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -33,6 +46,11 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let admin = user.role == Role::Admin;
     view! {
+        <form class="global-search" method="get" action="/search" role="search">
+            <input id="global-search" type="search" name="q" autocomplete="off"
+                placeholder="Search (Ctrl+K)" aria-label="Search clients, contacts and locations"
+                aria-keyshortcuts="Control+K Meta+K" />
+        </form>
         <nav aria-label="Main">
             <ul class="nav">
                 <li><A href="/" exact=true>"Home"</A></li>
@@ -41,6 +59,7 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
                 {admin.then(|| view! {
                     <li><A href="/admin/users">"Users"</A></li>
                     <li><A href="/admin/tags">"Tags"</A></li>
+                    <li><A href="/admin/api-keys">"API keys"</A></li>
                     <li><A href="/admin/audit">"Audit log"</A></li>
                     <li><A href="/admin/security">"Security"</A></li>
                 })}

@@ -6,4 +6,5 @@ pub mod hydrated;
 pub mod layout;
 pub mod loading;
 pub mod pager;
+pub mod route;
 pub mod time;

@@ -1,4 +1,5 @@
 //! Routed pages, one per file.
 
+pub mod api_docs;
 pub mod home;
 pub mod not_found;

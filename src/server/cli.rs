@@ -1,4 +1,5 @@
-//! The `docket` command line: `serve` (the default), `migrate`, `user create`.
+//! The `docket` command line: `serve` (the default), `migrate`, `user create`, `api-key create`,
+//! `seed`.
 
 use super::auth::password;
 use super::config::{Config, LogFormat};
@@ -31,6 +32,20 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage API keys.
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
+    /// Fill the database with realistic synthetic clients, locations and contacts.
+    Seed {
+        /// How many clients to add.
+        #[arg(long)]
+        clients: usize,
+        /// The same seed on an empty database gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -46,6 +61,23 @@ pub enum UserCommand {
         /// admin, technician or read_only
         #[arg(long, value_parser = parse_role)]
         role: Role,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create a key that acts as the given technician; the key is printed once, on the last
+    /// line.
+    Create {
+        /// What the key is for, e.g. the script that uses it.
+        #[arg(long)]
+        name: String,
+        /// The email of the technician the key acts as.
+        #[arg(long)]
+        user: String,
+        /// Days until the key stops working (no end when left out).
+        #[arg(long)]
+        expires_days: Option<u32>,
     },
 }
 
@@ -68,6 +100,15 @@ pub async fn run() -> ExitCode {
                     role,
                 },
         } => create_user(&cli.config, &email, password, &name, role).await,
+        Command::ApiKey {
+            command:
+                ApiKeyCommand::Create {
+                    name,
+                    user,
+                    expires_days,
+                },
+        } => create_api_key(&cli.config, &name, &user, expires_days).await,
+        Command::Seed { clients, seed } => seed_clients(&cli.config, clients, seed).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -125,6 +166,74 @@ async fn create_user(
     .await?;
     tx.commit().await?;
     println!("created {role} {} (id {id})", email.trim());
+    Ok(())
+}
+
+async fn create_api_key(
+    config: &Config,
+    name: &str,
+    email: &str,
+    expires_days: Option<u32>,
+) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let user = db
+        .user_by_email(email.trim())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no technician has the email {}", email.trim()))?;
+    let expires_at =
+        expires_days.map(|d| chrono::Utc::now() + chrono::TimeDelta::days(i64::from(d)));
+    let origin = Origin {
+        source: "cli",
+        ..Origin::default()
+    };
+    let issued =
+        super::api::keys::issue(&db, &user, name, expires_at, Actor::system(), origin).await?;
+    println!(
+        "created API key {} for {} (id {}); it is shown only now:",
+        name.trim(),
+        user.email,
+        issued.id
+    );
+    println!("{}", issued.key);
+    Ok(())
+}
+
+async fn seed_clients(config: &Config, clients: usize, seed: u64) -> anyhow::Result<()> {
+    use std::io::Write;
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let started = std::time::Instant::now();
+    let bar = |done: usize| {
+        let width = 30;
+        let filled = (done * width).checked_div(clients).unwrap_or(width);
+        eprint!(
+            "\rseeding [{}{}] {done}/{clients} clients",
+            "#".repeat(filled),
+            " ".repeat(width - filled)
+        );
+        let _ = std::io::stderr().flush();
+    };
+    bar(0);
+    let seeded = super::seed::seed(&db, clients, seed, bar).await?;
+    eprintln!();
+    let entry = AuditEntry::new(
+        Actor::system(),
+        "client.seed",
+        Origin {
+            source: "cli",
+            ..Origin::default()
+        },
+    )
+    .change("clients", "", seeded.clients);
+    db.audit(&entry).await?;
+    println!(
+        "seeded {} clients, {} locations, {} contacts in {:.1} s",
+        seeded.clients,
+        seeded.locations,
+        seeded.contacts,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

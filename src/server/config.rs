@@ -3,6 +3,7 @@
 use clap::{ArgAction, Args};
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 #[derive(Args, Clone)]
 pub struct Config {
@@ -40,6 +41,15 @@ pub struct Config {
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "DOCKET_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,
+
+    /// API calls one key may make in a minute, on each node.
+    #[arg(long, env = "DOCKET_API_RATE_LIMIT", default_value_t = super::api::limits::PER_KEY, global = true)]
+    pub api_rate_limit: u32,
+
+    /// For the load benchmark: answer `/bench/ceiling/{name}` with the file `name` of this
+    /// folder, from memory.
+    #[arg(long, env = "DOCKET_BENCH_CEILING", global = true)]
+    pub bench_ceiling: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -57,6 +67,8 @@ impl fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("secure_cookies", &self.secure_cookies)
             .field("log_format", &self.log_format)
+            .field("api_rate_limit", &self.api_rate_limit)
+            .field("bench_ceiling", &self.bench_ceiling)
             .finish()
     }
 }
@@ -78,6 +90,19 @@ pub fn redact_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::redact_url;
+    use crate::server::cli::Cli;
+    use clap::Parser;
+
+    #[test]
+    fn the_api_rate_limit_is_600_unless_set() {
+        let limit = |args: &[&str]| Cli::try_parse_from(args).unwrap().config.api_rate_limit;
+        assert_eq!(limit(&["docket"]), 600);
+        assert_eq!(
+            limit(&["docket", "--api-rate-limit", "5000", "serve"]),
+            5000
+        );
+        assert!(Cli::try_parse_from(["docket", "--api-rate-limit", "many"]).is_err());
+    }
 
     #[test]
     fn passwords_in_database_urls_are_redacted() {

@@ -3,14 +3,17 @@
 use super::auth::guard;
 use super::auth::session::Session;
 use super::db::{AuditEntry, Db};
-use crate::clients::model::{Client, ClientFilter};
+use crate::clients::model::{Client, ClientFilter, ContactInput, LocationInput};
 use crate::error::AppError;
 use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 
-const HEADER: [&str; 20] = [
+/// Client columns, then the primary location's and the primary contact's. The names are
+/// the import's own, so an export imports back as it is.
+const HEADER: [&str; 33] = [
     "id",
     "name",
     "kind",
@@ -31,6 +34,19 @@ const HEADER: [&str; 20] = [
     "notes",
     "created_at",
     "archived_at",
+    "location_name",
+    "location_address_1",
+    "location_address_2",
+    "location_city",
+    "location_state",
+    "location_postal_code",
+    "location_country",
+    "location_phone",
+    "contact_name",
+    "contact_title",
+    "contact_email",
+    "contact_phone",
+    "contact_mobile",
 ];
 
 /// `GET /clients/export.csv` with the list's query string, or `ids=1,2,3` for a selection.
@@ -82,10 +98,24 @@ async fn export(
         }
     };
     let clients = db.clients_by_ids(scope, &ids).await?;
+    let ids: Vec<i64> = clients.iter().map(|c| c.id).collect();
+    let locations: HashMap<i64, LocationInput> = db
+        .primary_locations(&ids)
+        .await?
+        .into_iter()
+        .map(|l| (l.client_id, l.fields))
+        .collect();
+    let contacts: HashMap<i64, ContactInput> = db
+        .primary_contacts(&ids)
+        .await?
+        .into_iter()
+        .map(|k| (k.client_id, k.fields))
+        .collect();
     let mut out = String::new();
     push_row(&mut out, HEADER.iter().map(|h| h.to_string()));
     for c in &clients {
-        push_row(&mut out, row(c));
+        let (l, k) = (locations.get(&c.id), contacts.get(&c.id));
+        push_row(&mut out, row(c).chain(primaries(l, k)));
     }
     let entry =
         AuditEntry::new(guard::actor(s), "client.export", origin).change("rows", "", clients.len());
@@ -119,6 +149,28 @@ fn row(c: &Client) -> impl Iterator<Item = String> + '_ {
         c.archived_at.clone().unwrap_or_default(),
     ]
     .into_iter()
+}
+
+/// The primary location's and contact's cells (blank when there is none).
+fn primaries(l: Option<&LocationInput>, k: Option<&ContactInput>) -> Vec<String> {
+    let l = l.cloned().unwrap_or_default();
+    let k = k.cloned().unwrap_or_default();
+    [
+        l.name,
+        l.address_1,
+        l.address_2,
+        l.city,
+        l.state,
+        l.postal_code,
+        l.country,
+        l.phone,
+        k.name,
+        k.title,
+        k.email,
+        k.phone,
+        k.mobile,
+    ]
+    .into()
 }
 
 fn push_row(out: &mut String, cells: impl Iterator<Item = String>) {

@@ -6,17 +6,19 @@ use super::config::Config;
 use super::db::Db;
 use crate::app::{shell, App};
 use crate::error::AppError;
-use axum::extract::{FromRef, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
+};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
@@ -27,8 +29,12 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub cookies: CookiePolicy,
+    /// Calls per API key in the current minute, on this node.
+    pub rates: Arc<super::api::limits::Rates>,
     /// Set once the first technician exists; never unset.
     setup_done: Arc<AtomicBool>,
+    /// The load benchmark's folder of answers to serve from memory.
+    bench_ceiling: Option<std::path::PathBuf>,
 }
 
 impl AppState {
@@ -39,6 +45,8 @@ impl AppState {
             cookies: CookiePolicy {
                 secure: config.secure_cookies,
             },
+            rates: Arc::new(super::api::limits::Rates::new(config.api_rate_limit)),
+            bench_ceiling: config.bench_ceiling.clone(),
             setup_done: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -76,24 +84,40 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// The page routes, generated once per process. Generating them switches off resource loading
+/// for the whole process for a moment, and a page rendered in that moment never finishes
+/// (leptos #4773); tests build many routers while others render.
+pub fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application: pages, server functions under `/rpc`, health check, static files.
 pub fn router(state: AppState) -> Router {
     let (db, cookies) = (state.db.clone(), state.cookies);
     let context = move || {
         provide_context(db.clone());
         provide_context(cookies);
+        provide_page_nonce();
     };
     let options = state.leptos_options.clone();
+    let ceiling = state
+        .bench_ceiling
+        .clone()
+        .map_or_else(Router::new, super::ceiling::routes);
     Router::new()
-        .leptos_routes_with_context(
-            &state,
-            generate_route_list(App),
-            context.clone(),
-            move || shell(options.clone()),
-        )
+        .leptos_routes_with_context(&state, page_routes(), context.clone(), move || {
+            shell(options.clone())
+        })
         .route("/clients/export.csv", get(super::export::clients_csv))
+        .route(
+            "/clients/import/upload",
+            post(super::import::upload).layer(DefaultBodyLimit::max(super::import::MAX_BYTES)),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), guard::pages))
         .route("/healthz", get(healthz))
+        .merge(super::api::routes(&state))
+        .merge(ceiling)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
@@ -135,6 +159,21 @@ async fn healthz(State(db): State<Db>) -> Response {
     }
 }
 
+/// The script nonce of one response. `response_headers` makes it and names it in the page's
+/// policy; Leptos stamps it on the page's scripts. The policy is thus set outside the render
+/// and cannot miss its page.
+#[derive(Clone)]
+struct PageNonce(Arc<str>);
+
+/// Hands the request's nonce to Leptos in place of the one it made itself.
+fn provide_page_nonce() {
+    let nonce = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let Some(PageNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+}
+
 /// The Content-Security-Policy of HTML pages: scripts only from us or with this response's
 /// nonce (the hydration bootstrap and streamed resources carry it), WASM allowed to compile.
 pub fn page_csp(nonce: &str) -> String {
@@ -150,16 +189,33 @@ const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// Security headers on every response; long caching for content-hashed assets only.
-async fn response_headers(req: Request, next: Next) -> Response {
+async fn response_headers(mut req: Request, next: Next) -> Response {
     let hashed_asset = req.uri().path().starts_with("/pkg/") && is_hashed(req.uri().path());
+    let nonce = PageNonce(super::auth::token::random_token(16).into());
+    req.extensions_mut().insert(nonce.clone());
     let mut res = next.run(req).await;
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     let headers = res.headers_mut();
+    let csp = if content_type.starts_with("text/html") {
+        HeaderValue::from_str(&page_csp(&nonce.0))
+    } else {
+        Ok(HeaderValue::from_static(DEFAULT_CSP))
+    };
+    if let Ok(csp) = csp {
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(csp);
+    }
     let set = |headers: &mut axum::http::HeaderMap, name, value: &'static str| {
         headers
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     };
-    set(headers, header::CONTENT_SECURITY_POLICY, DEFAULT_CSP);
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, header::REFERRER_POLICY, "same-origin");
@@ -173,9 +229,16 @@ async fn response_headers(req: Request, next: Next) -> Response {
         header::HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=()",
     );
+    // Pages, exports and JSON answers hold client data (pages also a one-time nonce): never
+    // stored, so going back loads the page as it is now. Other files are revalidated.
+    let private = ["text/html", "text/csv", "application/json"]
+        .iter()
+        .any(|p| content_type.starts_with(p));
     if hashed_asset && res.status() == StatusCode::OK {
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    } else if private {
+        set(res.headers_mut(), header::CACHE_CONTROL, "no-store");
     } else {
         set(res.headers_mut(), header::CACHE_CONTROL, "no-cache");
     }

@@ -168,6 +168,18 @@ pub async fn create_user(
     id
 }
 
+/// Restricts a technician to the given clients.
+pub async fn restrict(db: &Db, user: i64, clients: &[i64]) {
+    let mut tx = db.begin().await.unwrap();
+    tx.set_user_clients(user, clients).await.unwrap();
+    let changes = docket::server::db::UserChanges {
+        restricted: Some(true),
+        ..Default::default()
+    };
+    tx.update_user(user, &changes).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
 /// A cookie header for a new, fully signed-in session of `user_id`.
 pub async fn session_cookie(db: &Db, user_id: i64) -> String {
     let user = db.user_by_id(user_id).await.unwrap().unwrap();
@@ -215,6 +227,8 @@ pub mod web {
             site_root: site_root.display().to_string(),
             secure_cookies: false,
             log_format: LogFormat::Text,
+            api_rate_limit: docket::server::api::limits::PER_KEY,
+            bench_ceiling: None,
         }
     }
 
@@ -225,11 +239,20 @@ pub mod web {
         ))
     }
 
+    /// Sends a request and reads the whole answer; a stalled answer fails the test within a
+    /// minute instead of holding the run.
     pub async fn send(app: &axum::Router, req: Request<Body>) -> Answer {
-        let res = app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let path = req.uri().to_string();
+        let answer = async {
+            let res = app.clone().oneshot(req).await.unwrap();
+            let (parts, body) = res.into_parts();
+            (parts, body.collect().await.unwrap().to_bytes())
+        };
+        let (res, bytes) = tokio::time::timeout(std::time::Duration::from_secs(60), answer)
+            .await
+            .unwrap_or_else(|_| panic!("{path} did not answer within a minute"));
+        let status = res.status;
+        let headers = res.headers;
         Answer {
             status,
             headers,

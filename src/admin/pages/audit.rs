@@ -4,6 +4,7 @@ use crate::admin::users::list_users;
 use crate::audit::api::list_audit;
 use crate::audit::model::{AuditFilter, AuditPage};
 use crate::components::loading::Loading;
+use crate::components::pager::Pager;
 use crate::components::time::Time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -120,11 +121,7 @@ fn AuditTable(page: AuditPage, filter: AuditFilter) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <nav class="pager" aria-label="Pages">
-                {(page.page > 1).then(|| view! { <a rel="prev" href=link(page.page - 1)>"← Newer"</a> })}
-                <span>{format!("Page {} of {}", page.page, pages)}</span>
-                {(page.page < pages).then(|| view! { <a rel="next" href=link(page.page + 1)>"Older →"</a> })}
-            </nav>
+            <Pager page=page.page pages link />
         </section>
     }
 }

@@ -1,5 +1,6 @@
 //! Admin pages.
 
+pub mod api_keys;
 pub mod audit;
 pub mod security;
 pub mod tags;

@@ -4,21 +4,15 @@ use crate::accounts::model::Role;
 use crate::admin::users::{user_detail, ResetUserPassword, UpdateUser, UserRecord};
 use crate::components::form::{field_error, form_error, Field, FormError};
 use crate::components::loading::Loading;
+use crate::components::route::use_route_id;
 use crate::components::time::Time;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn UserPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = use_route_id();
     let detail = Resource::new(id, user_detail);
     view! {
         <Transition fallback=Loading>

@@ -95,9 +95,10 @@ fn ContactListView(list: ContactList, filter: ContactFilter) -> impl IntoView {
                     <thead><tr><th>"Name"</th><th>"Client"</th><th>"Email"</th><th>"Phone"</th><th>"Tags"</th></tr></thead>
                     <tbody>
                         {page.rows.into_iter().map(|k| {
+                            let archived = k.archived();
                             let f = k.fields;
                             view! {
-                                <tr class:archived=k.archived>
+                                <tr class:archived=archived>
                                     <td>
                                         <a href=format!("/clients/{}?tab=contacts&contact={}", k.client_id, k.id)>{f.name.clone()}</a>
                                         <br /><small class="muted">{f.title.clone()}</small>

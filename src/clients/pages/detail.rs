@@ -10,24 +10,20 @@ use crate::app::use_current_user;
 use crate::clients::api::{
     client_detail, SaveClientNotes, SaveContact, SaveLocation, UpdateClient,
 };
-use crate::clients::model::{field_problem, ClientRecord, Contact, Location, LocationInput};
+use crate::clients::model::{
+    field_problem, ClientRecord, Contact, ContactInput, Location, LocationInput, CONTACT_FLAGS,
+};
 use crate::components::form::{form_error, FormError, LiveChecks};
 use crate::components::loading::Loading;
+use crate::components::route::use_route_id;
 use crate::components::time::Time;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ClientPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = use_route_id();
     let Refresh(refresh) = Refresh::provide();
     let detail = Resource::new(move || (id(), refresh.get()), |(id, _)| client_detail(id));
     view! {
@@ -59,8 +55,8 @@ fn ClientView(record: ClientRecord) -> impl IntoView {
     };
     let c = record.client.clone();
     let id = c.id;
-    let active_contacts = record.contacts.iter().filter(|k| !k.archived).count();
-    let active_locations = record.locations.iter().filter(|l| !l.archived).count();
+    let active_contacts = record.contacts.iter().filter(|k| !k.archived()).count();
+    let active_locations = record.locations.iter().filter(|l| !l.archived()).count();
     let tab_link = move |t: &'static str, label: String| {
         let current = move || tab() == t;
         view! {
@@ -110,7 +106,7 @@ fn Overview(record: ClientRecord, powers: Powers) -> impl IntoView {
     let important: Vec<Contact> = record
         .contacts
         .into_iter()
-        .filter(|k| !k.archived && (k.fields.primary || k.fields.important))
+        .filter(|k| !k.archived() && (k.fields.primary || k.fields.important))
         .collect();
     let fact = |label: &'static str, value: String| {
         (!value.trim().is_empty()).then(|| view! { <dt>{label}</dt><dd>{value}</dd> })
@@ -170,7 +166,7 @@ fn Overview(record: ClientRecord, powers: Powers) -> impl IntoView {
         <section class="card">
             <h2>"Locations"</h2>
             <ul class="people">
-                {record.locations.into_iter().filter(|l| !l.archived).map(|l| view! {
+                {record.locations.into_iter().filter(|l| !l.archived()).map(|l| view! {
                     <li>
                         <strong>{l.fields.name.clone()}</strong>
                         {l.fields.primary.then(|| view! { " " <span class="badge">"Primary"</span> })}
@@ -203,19 +199,10 @@ fn address(l: &LocationInput) -> String {
 #[component]
 fn ContactSummary(contact: Contact) -> impl IntoView {
     let f = contact.fields;
-    let flags: Vec<&str> = [
-        (f.primary, "Primary"),
-        (f.important, "Important"),
-        (f.billing, "Billing"),
-        (f.technical, "Technical"),
-    ]
-    .into_iter()
-    .filter_map(|(on, l)| on.then_some(l))
-    .collect();
     view! {
         <strong>{f.name.clone()}</strong>
         {(!f.title.is_empty()).then(|| view! { <span class="muted">{format!(" · {}", f.title)}</span> })}
-        " " {flags.into_iter().map(|l| view! { <span class="badge">{l}</span> " " }).collect_view()}
+        " " {flag_badges(&f)}
         <br />
         {(!f.email.is_empty()).then(|| view! { <a href=format!("mailto:{}", f.email)>{f.email.clone()}</a> " " })}
         {(!f.phone.is_empty()).then(|| view! { <a href=format!("tel:{}", f.phone)>{f.phone.clone()}</a> " " })}
@@ -260,7 +247,7 @@ fn ContactsTab(record: ClientRecord, powers: Powers) -> impl IntoView {
                     <thead><tr><th>"Name"</th><th>"Email and phone"</th><th>"Location"</th><th>"Tags"</th><th></th></tr></thead>
                     <tbody>
                         {contacts.into_iter().map(|k| {
-                            let (kid, name, archived) = (k.id, k.fields.name.clone(), k.archived);
+                            let (kid, name, archived) = (k.id, k.fields.name.clone(), k.archived());
                             let location = k.location_name.clone();
                             let tags = k.tags.clone();
                             view! {
@@ -285,19 +272,24 @@ fn ContactsTab(record: ClientRecord, powers: Powers) -> impl IntoView {
 
 #[component]
 fn ContactSummaryName(contact: Contact) -> impl IntoView {
+    let archived = contact.archived();
     let f = contact.fields;
-    let flags = [
-        (f.primary, "Primary"),
-        (f.important, "Important"),
-        (f.billing, "Billing"),
-        (f.technical, "Technical"),
-    ];
     view! {
         <strong>{f.name.clone()}</strong>
-        {contact.archived.then(|| view! { " " <span class="badge muted">"Archived"</span> })}
+        {archived.then(|| view! { " " <span class="badge muted">"Archived"</span> })}
         <br /><small class="muted">{f.title.clone()}</small>
-        " " {flags.into_iter().filter(|(on, _)| *on).map(|(_, l)| view! { <span class="badge">{l}</span> " " }).collect_view()}
+        " " {flag_badges(&f)}
     }
+}
+
+/// A badge for each flag the contact has.
+fn flag_badges(f: &ContactInput) -> impl IntoView {
+    f.flags()
+        .into_iter()
+        .zip(CONTACT_FLAGS)
+        .filter(|((_, on), _)| *on)
+        .map(|(_, (_, label))| view! { <span class="badge">{label}</span> " " })
+        .collect_view()
 }
 
 #[component]
@@ -364,7 +356,7 @@ fn LocationsTab(record: ClientRecord, powers: Powers) -> impl IntoView {
                     <thead><tr><th>"Name"</th><th>"Address"</th><th>"Phone"</th><th>"Tags"</th><th></th></tr></thead>
                     <tbody>
                         {locations.into_iter().map(|l| {
-                            let (lid, name, archived) = (l.id, l.fields.name.clone(), l.archived);
+                            let (lid, name, archived) = (l.id, l.fields.name.clone(), l.archived());
                             view! {
                                 <tr class:archived=archived>
                                     <td>

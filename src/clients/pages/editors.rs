@@ -255,7 +255,7 @@ pub fn ContactFields(
                     <label for="field-contact[location_id]">"Location"</label>
                     <select id="field-contact[location_id]" name="contact[location_id]">
                         <option value="">"None"</option>
-                        {locations.into_iter().filter(|l| !l.archived).map(|l| view! {
+                        {locations.into_iter().filter(|l| !l.archived()).map(|l| view! {
                             <option value=l.id selected=location == Some(l.id)>{l.fields.name}</option>
                         }).collect_view()}
                     </select>

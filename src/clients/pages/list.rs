@@ -26,7 +26,11 @@ pub fn ClientsPage() -> impl IntoView {
         <Title text="Clients" />
         <div class="page-head">
             <h1>"Clients"</h1>
-            <a class="button" href="/clients/new">"New client"</a>
+            <span>
+                <a class="button secondary" href="/clients/import">"Import"</a>
+                " "
+                <a class="button" href="/clients/new">"New client"</a>
+            </span>
         </div>
         <Transition fallback=Loading>
             {move || list.get().map(|r| r.map(|list| view! { <ClientListView list filter=filter.get_untracked() /> }))}

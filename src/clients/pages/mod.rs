@@ -3,5 +3,6 @@
 pub mod contacts;
 pub mod detail;
 pub mod editors;
+pub mod import;
 pub mod list;
 pub mod new;

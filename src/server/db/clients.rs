@@ -4,8 +4,8 @@
 
 use super::{like_pattern, placeholders, Db, DbResult, Tx};
 use crate::clients::model::{
-    domain_of, format_money, name_key, parse_days, parse_money, Archived, Client, ClientFilter,
-    ClientInput, ClientRow, ClientSort, ListPage, Tag,
+    domain_of, format_money, name_key, parse_days, parse_money, Client, ClientFilter, ClientInput,
+    ClientRow, ClientSort, ListPage, Tag,
 };
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
@@ -114,24 +114,122 @@ struct ListDbRow {
 }
 
 /// The list's conditions after the scope: $2 archived mode, $3 tag, $4 industry, $5 referral,
-/// $6 lead, $7/$8 created range, $9 text pattern, $10 phone digits pattern.
+/// $6 lead, $7/$8 created range, then a [`Search`].
 const LIST_WHERE: &str = "AND ($2 = 'include' OR ($2 = 'only') = (c.archived_at IS NOT NULL)) \
      AND ($3 IS NULL OR c.id IN (SELECT client_id FROM client_tags WHERE tag_id = $3)) \
      AND ($4 IS NULL OR c.industry = $4) \
      AND ($5 IS NULL OR c.referral = $5) \
      AND ($6 IS NULL OR c.lead = $6) \
      AND ($7 IS NULL OR c.created_at >= $7) \
-     AND ($8 IS NULL OR c.created_at < $8) \
-     AND ($9 IS NULL OR lower(c.name) LIKE $9 OR lower(c.trading_name) LIKE $9 \
-          OR lower(c.industry) LIKE $9 OR lower(c.referral) LIKE $9 OR lower(c.website) LIKE $9 \
-          OR lower(c.domain) LIKE $9 OR lower(c.account_code) LIKE $9 \
-          OR EXISTS (SELECT 1 FROM client_tags ct JOIN tags t ON t.id = ct.tag_id \
-                     WHERE ct.client_id = c.id AND t.name_lower LIKE $9) \
-          OR EXISTS (SELECT 1 FROM contacts k WHERE k.client_id = c.id AND k.archived_at IS NULL \
-                     AND (lower(k.name) LIKE $9 OR k.email_lower LIKE $9 \
-                          OR ($10 IS NOT NULL AND (k.phone_digits LIKE $10 OR k.mobile_digits LIKE $10)))) \
-          OR EXISTS (SELECT 1 FROM locations l WHERE l.client_id = c.id AND l.archived_at IS NULL \
-                     AND (lower(l.city) LIKE $9 OR lower(l.address_1) LIKE $9)))";
+     AND ($8 IS NULL OR c.created_at < $8)";
+
+/// The API list's conditions after the scope: $2 archived too, $3 id, $4 name, $5 account
+/// code, $6/$7 created range, $8/$11 updated range, $12/$13 the sync cursor (changed after
+/// this time, or at it with a larger id), then a [`Search`].
+const API_WHERE: &str = "AND ($2 OR c.archived_at IS NULL) AND ($3 IS NULL OR c.id = $3) \
+     AND ($4 IS NULL OR lower(c.name) = lower($4)) \
+     AND ($5 IS NULL OR lower(c.account_code) = lower($5)) \
+     AND ($6 IS NULL OR c.created_at >= $6) AND ($7 IS NULL OR c.created_at <= $7) \
+     AND ($8 IS NULL OR c.updated_at >= $8) AND ($11 IS NULL OR c.updated_at <= $11) \
+     AND ($12 IS NULL OR c.updated_at > $12 OR (c.updated_at = $12 AND c.id > $13))";
+
+/// The search of the lists over the search index (see migration 0007): a client matches when
+/// the text is part of its own searchable text or of one of its active contacts' or
+/// locations', or of one of its tags' names. The matching clients are found first, so the list
+/// reads only those. $9 is the index query, $10 the text as a LIKE pattern; [`Search`] gives
+/// both.
+const SEARCH_FTS: &str = "AND c.id IN (SELECT s.client_id FROM search_index s \
+          LEFT JOIN contacts k ON s.kind = 'contact' AND k.id = s.record_id \
+          LEFT JOIN locations l ON s.kind = 'location' AND l.id = s.record_id \
+          WHERE search_index MATCH $9 AND k.archived_at IS NULL AND l.archived_at IS NULL \
+     UNION SELECT client_id FROM client_tags \
+          WHERE tag_id IN (SELECT id FROM tags WHERE name_lower LIKE $10))";
+/// The same for text too short for trigrams (SQLite) and for PostgreSQL, whose trigram index
+/// serves LIKE (its text is stored in lower case; SQLite's LIKE ignores case): $9 is the phone
+/// digits as a pattern.
+const SEARCH_LIKE: &str = "AND c.id IN (SELECT s.client_id FROM search_index s \
+          LEFT JOIN contacts k ON s.kind = 'contact' AND k.id = s.record_id \
+          LEFT JOIN locations l ON s.kind = 'location' AND l.id = s.record_id \
+          WHERE (s.body LIKE $10 OR s.body LIKE $9) \
+            AND k.archived_at IS NULL AND l.archived_at IS NULL \
+     UNION SELECT client_id FROM client_tags \
+          WHERE tag_id IN (SELECT id FROM tags WHERE name_lower LIKE $10))";
+/// No search: the two values are unused (and NULL).
+const NO_SEARCH: &str = "AND CAST($9 AS TEXT) IS NULL AND CAST($10 AS TEXT) IS NULL";
+
+/// The client list's page query, ordered by `order`, searching with `search`.
+fn list_sql(order: &str, search: &str) -> String {
+    format!(
+        "SELECT c.id, c.name, c.lead, c.industry, c.archived_at IS NOT NULL AS archived, \
+         (SELECT k.name FROM contacts k WHERE k.client_id = c.id AND k.is_primary AND k.archived_at IS NULL) AS primary_contact, \
+         (SELECT l.city FROM locations l WHERE l.client_id = c.id AND l.is_primary AND l.archived_at IS NULL) AS city, \
+         (SELECT COUNT(*) FROM contacts k WHERE k.client_id = c.id AND k.archived_at IS NULL) AS contacts, \
+         (SELECT COUNT(*) FROM locations l WHERE l.client_id = c.id AND l.archived_at IS NULL) AS locations \
+         FROM clients c LEFT JOIN client_opens o ON o.client_id = c.id AND o.user_id = $11 \
+         WHERE {SCOPE} {LIST_WHERE} {search} ORDER BY {order} LIMIT $12 OFFSET $13"
+    )
+}
+
+impl Db {
+    /// SQLite's plan for a client list page with a search, one line per step (empty on
+    /// PostgreSQL): what the test that no list scans a whole table reads.
+    pub async fn client_search_plan(&self) -> DbResult<Vec<String>> {
+        self.sqlite_plan(&list_sql("lower(c.name), c.id", SEARCH_FTS))
+            .await
+    }
+}
+
+/// A list search: the condition and its two values ($9, $10).
+struct Search {
+    sql: &'static str,
+    index: Option<String>,
+    pattern: Option<String>,
+}
+
+impl Search {
+    fn new(db: &Db, q: Option<&str>) -> Self {
+        let text = q.map(str::trim).unwrap_or_default().to_lowercase();
+        let Some(pattern) = like_pattern(&text) else {
+            return Search {
+                sql: NO_SEARCH,
+                index: None,
+                pattern: None,
+            };
+        };
+        let digits = crate::clients::model::digits(&text);
+        let digits = (digits.len() >= 3).then_some(digits);
+        if matches!(db, Db::Sqlite(_)) && text.chars().count() >= 3 {
+            let mut phrases = vec![format!("\"{}\"", text.replace('"', "\"\""))];
+            phrases.extend(digits.map(|d| format!("\"{d}\"")));
+            return Search {
+                sql: SEARCH_FTS,
+                index: Some(phrases.join(" OR ")),
+                pattern: Some(pattern),
+            };
+        }
+        Search {
+            sql: SEARCH_LIKE,
+            index: digits.map(|d| format!("%{d}%")),
+            pattern: Some(pattern),
+        }
+    }
+}
+
+/// What the API's client list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct ClientQuery {
+    pub include_archived: bool,
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub account_code: Option<String>,
+    pub search: Option<String>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    pub updated_from: Option<DateTime<Utc>>,
+    pub updated_to: Option<DateTime<Utc>>,
+    /// Sync order: by change time then id, after this (time, id).
+    pub sync_after: Option<Option<(DateTime<Utc>, i64)>>,
+}
 
 impl Db {
     /// Every client that is not archived, by name: (id, name).
@@ -143,6 +241,12 @@ impl Db {
         Ok(
             on_pool!(self, pool => sqlx::query_as(&sql).bind(scope.restricted_user).fetch_all(pool).await)?,
         )
+    }
+
+    /// How many clients there are, archived ones included.
+    pub async fn client_count(&self) -> DbResult<i64> {
+        let sql = "SELECT COUNT(*) FROM clients";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await)?)
     }
 
     /// Whether the client exists and the scope may see it.
@@ -180,26 +284,20 @@ impl Db {
             ClientSort::Created => "c.created_at DESC, c.id DESC",
             ClientSort::Updated => "c.updated_at DESC, c.id DESC",
         };
-        let count_sql = format!("SELECT COUNT(*) FROM clients c WHERE {SCOPE} {LIST_WHERE}");
-        let list_sql = format!(
-            "SELECT c.id, c.name, c.lead, c.industry, c.archived_at IS NOT NULL AS archived, \
-             (SELECT k.name FROM contacts k WHERE k.client_id = c.id AND k.is_primary AND k.archived_at IS NULL) AS primary_contact, \
-             (SELECT l.city FROM locations l WHERE l.client_id = c.id AND l.is_primary AND l.archived_at IS NULL) AS city, \
-             (SELECT COUNT(*) FROM contacts k WHERE k.client_id = c.id AND k.archived_at IS NULL) AS contacts, \
-             (SELECT COUNT(*) FROM locations l WHERE l.client_id = c.id AND l.archived_at IS NULL) AS locations \
-             FROM clients c LEFT JOIN client_opens o ON o.client_id = c.id AND o.user_id = $11 \
-             WHERE {SCOPE} {LIST_WHERE} ORDER BY {order} LIMIT $12 OFFSET $13"
-        );
-        let b = ListBinds::new(f);
+        let b = ListBinds::new(self, f);
+        let search = b.search.sql;
+        let count_sql =
+            format!("SELECT COUNT(*) FROM clients c WHERE {SCOPE} {LIST_WHERE} {search}");
+        let list_sql = list_sql(order, search);
         let offset = (f.page - 1) * f.size;
         let (total, rows): (i64, Vec<ListDbRow>) = on_pool!(self, pool => {
             let total = sqlx::query_scalar(&count_sql)
                 .bind(scope.restricted_user).bind(b.archived).bind(f.tag).bind(&f.industry)
-                .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.text).bind(&b.digits)
+                .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.search.index).bind(&b.search.pattern)
                 .fetch_one(pool).await?;
             let rows = sqlx::query_as(&list_sql)
                 .bind(scope.restricted_user).bind(b.archived).bind(f.tag).bind(&f.industry)
-                .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.text).bind(&b.digits)
+                .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.search.index).bind(&b.search.pattern)
                 .bind(viewer).bind(f.size).bind(offset)
                 .fetch_all(pool).await?;
             (total, rows)
@@ -231,14 +329,66 @@ impl Db {
 
     /// The ids of every client the filter matches (for exporting a whole view).
     pub async fn filtered_client_ids(&self, scope: Scope, f: &ClientFilter) -> DbResult<Vec<i64>> {
+        let b = ListBinds::new(self, f);
+        let search = b.search.sql;
         let sql = format!(
-            "SELECT c.id FROM clients c WHERE {SCOPE} {LIST_WHERE} ORDER BY lower(c.name), c.id"
+            "SELECT c.id FROM clients c WHERE {SCOPE} {LIST_WHERE} {search} ORDER BY lower(c.name), c.id"
         );
-        let b = ListBinds::new(f);
         Ok(on_pool!(self, pool => sqlx::query_scalar(&sql)
             .bind(scope.restricted_user).bind(b.archived).bind(f.tag).bind(&f.industry)
-            .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.text).bind(&b.digits)
+            .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.search.index).bind(&b.search.pattern)
             .fetch_all(pool).await)?)
+    }
+
+    /// One page of the clients the query matches, and how many match: oldest first, or in
+    /// sync order (by change time, then id) when the query has a sync cursor.
+    pub async fn api_clients(
+        &self,
+        scope: Scope,
+        q: &ClientQuery,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<(i64, Vec<Client>)> {
+        let order = match q.sync_after {
+            Some(_) => "c.updated_at, c.id",
+            None => "c.id",
+        };
+        let Search {
+            sql: search,
+            index,
+            pattern,
+        } = Search::new(self, q.search.as_deref());
+        let count_sql =
+            format!("SELECT COUNT(*) FROM clients c WHERE {SCOPE} {API_WHERE} {search}");
+        let list_sql = format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients c LEFT JOIN clients p ON p.id = c.parent_id \
+             WHERE {SCOPE} {API_WHERE} {search} ORDER BY {order} LIMIT $14 OFFSET $15"
+        );
+        let (after, after_id) = q.sync_after.flatten().unzip();
+        let (total, rows): (i64, Vec<ClientDbRow>) = on_pool!(self, pool => {
+            let total = sqlx::query_scalar(&count_sql)
+                .bind(scope.restricted_user).bind(q.include_archived).bind(q.id).bind(&q.name)
+                .bind(&q.account_code).bind(q.created_from).bind(q.created_to).bind(q.updated_from)
+                .bind(&index).bind(&pattern).bind(q.updated_to).bind(after).bind(after_id)
+                .fetch_one(pool).await?;
+            let rows = sqlx::query_as(&list_sql)
+                .bind(scope.restricted_user).bind(q.include_archived).bind(q.id).bind(&q.name)
+                .bind(&q.account_code).bind(q.created_from).bind(q.created_to).bind(q.updated_from)
+                .bind(&index).bind(&pattern).bind(q.updated_to).bind(after).bind(after_id)
+                .bind(limit).bind(offset)
+                .fetch_all(pool).await?;
+            (total, rows)
+        });
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut tags = self.tags_of("client", &ids).await?;
+        let clients = rows
+            .into_iter()
+            .map(|r| {
+                let tags = take_tags(&mut tags, r.id);
+                r.into_client(tags)
+            })
+            .collect();
+        Ok((total, clients))
     }
 
     /// Full records of the given clients that the scope may see, by name.
@@ -321,27 +471,16 @@ struct ListBinds {
     archived: &'static str,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
-    text: Option<String>,
-    digits: Option<String>,
+    search: Search,
 }
 
 impl ListBinds {
-    fn new(f: &ClientFilter) -> Self {
-        let digits =
-            f.q.as_deref()
-                .map(crate::clients::model::digits)
-                .filter(|d| d.len() >= 3)
-                .map(|d| format!("%{d}%"));
+    fn new(db: &Db, f: &ClientFilter) -> Self {
         ListBinds {
-            archived: match f.archived {
-                Archived::Hide => "hide",
-                Archived::Include => "include",
-                Archived::Only => "only",
-            },
+            archived: f.archived.mode(),
             from: super::day_start(f.from.as_deref()),
             to: super::day_start(f.to.as_deref()).map(|d| d + chrono::Duration::days(1)),
-            text: f.q.as_deref().and_then(like_pattern),
-            digits,
+            search: Search::new(db, f.q.as_deref()),
         }
     }
 }

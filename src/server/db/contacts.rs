@@ -3,10 +3,10 @@
 
 use super::clients::{take_tags, Scope};
 use super::{like_pattern, Db, DbResult, Tx};
-use crate::clients::model::{digits, Archived, Contact, ContactFilter, ContactInput, ListPage};
+use crate::clients::model::{digits, Contact, ContactFilter, ContactInput, ListPage};
 use crate::error::AppError;
 use crate::{on_pool, on_tx};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
 struct ContactDbRow {
@@ -28,7 +28,9 @@ struct ContactDbRow {
     billing: bool,
     technical: bool,
     auth_method: String,
-    archived: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    archived_at: Option<DateTime<Utc>>,
 }
 
 impl From<ContactDbRow> for Contact {
@@ -56,7 +58,9 @@ impl From<ContactDbRow> for Contact {
                 tag_ids: Vec::new(),
             },
             tags: Vec::new(),
-            archived: r.archived,
+            created_at: r.created_at.to_rfc3339(),
+            updated_at: r.updated_at.to_rfc3339(),
+            archived_at: r.archived_at.map(|t| t.to_rfc3339()),
         }
     }
 }
@@ -64,8 +68,16 @@ impl From<ContactDbRow> for Contact {
 const CONTACT_SELECT: &str = "SELECT k.id, k.client_id, c.name AS client_name, k.location_id, \
      l.name AS location_name, k.name, k.title, k.department, k.email, k.phone, k.extension, k.mobile, \
      k.notes, k.is_primary, k.important, k.billing, k.technical, k.auth_method, \
-     k.archived_at IS NOT NULL AS archived \
+     k.created_at, k.updated_at, k.archived_at \
      FROM contacts k JOIN clients c ON c.id = k.client_id LEFT JOIN locations l ON l.id = k.location_id";
+
+/// What the API's contact list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct ContactLookup {
+    pub client: Option<i64>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
 
 /// Who already has an email address.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,6 +123,42 @@ impl Db {
         self.with_tags(rows).await
     }
 
+    /// The active primary contact of each of these clients that has one.
+    pub async fn primary_contacts(&self, clients: &[i64]) -> DbResult<Vec<Contact>> {
+        self.contacts_of_clients("k.is_primary AND k.archived_at IS NULL", clients)
+            .await
+    }
+
+    /// The active contacts of these clients.
+    pub async fn active_contacts_of(&self, clients: &[i64]) -> DbResult<Vec<Contact>> {
+        self.contacts_of_clients("k.archived_at IS NULL", clients)
+            .await
+    }
+
+    /// Contacts of these clients that meet `condition` (a fixed SQL text), with their tags.
+    async fn contacts_of_clients(
+        &self,
+        condition: &str,
+        clients: &[i64],
+    ) -> DbResult<Vec<Contact>> {
+        let mut out = Vec::new();
+        for chunk in clients.chunks(500) {
+            let sql = format!(
+                "{CONTACT_SELECT} WHERE {condition} AND k.client_id IN ({})",
+                super::placeholders(1, chunk.len())
+            );
+            let rows: Vec<ContactDbRow> = on_pool!(self, pool => {
+                let mut q = sqlx::query_as(&sql);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.fetch_all(pool).await
+            })?;
+            out.extend(self.with_tags(rows).await?);
+        }
+        Ok(out)
+    }
+
     /// One contact, when the scope may see its client.
     pub async fn contact(&self, scope: Scope, id: i64) -> DbResult<Option<Contact>> {
         let sql = format!(
@@ -134,11 +182,7 @@ impl Db {
         let list_sql = format!(
             "{CONTACT_SELECT} WHERE {scope_sql} {CONTACT_WHERE} ORDER BY lower(k.name), k.id LIMIT $8 OFFSET $9"
         );
-        let archived = match f.archived {
-            Archived::Hide => "hide",
-            Archived::Include => "include",
-            Archived::Only => "only",
-        };
+        let archived = f.archived.mode();
         let text = f.q.as_deref().and_then(like_pattern);
         let phone =
             f.q.as_deref()
@@ -162,6 +206,31 @@ impl Db {
             size: f.size,
             rows: self.with_tags(rows).await?,
         })
+    }
+
+    /// Active contacts the scope may see, oldest first, narrowed to a client, an email (any
+    /// case) or a phone or mobile number (its digits): the API's plain list.
+    pub async fn contacts_page(
+        &self,
+        scope: Scope,
+        lookup: &ContactLookup,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<Vec<Contact>> {
+        let sql = format!(
+            "{CONTACT_SELECT} WHERE {} AND k.archived_at IS NULL \
+             AND ($2 IS NULL OR k.client_id = $2) AND ($3 IS NULL OR k.email_lower = $3) \
+             AND ($4 IS NULL OR k.phone_digits = $4 OR k.mobile_digits = $4) \
+             ORDER BY k.id LIMIT $5 OFFSET $6",
+            super::clients::SCOPE
+        );
+        let email = lookup.email.as_deref().map(|e| e.trim().to_lowercase());
+        let phone = lookup.phone.as_deref().map(digits);
+        let rows = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(scope.restricted_user).bind(lookup.client).bind(&email).bind(&phone)
+            .bind(limit).bind(offset)
+            .fetch_all(pool).await)?;
+        self.with_tags(rows).await
     }
 
     /// The contact that has `email` (any case), other than `except`.

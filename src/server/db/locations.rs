@@ -1,9 +1,9 @@
 //! Locations of a client. Exactly one active location of a client is primary while it has any.
 
-use super::{Db, DbResult, Tx};
+use super::{Db, DbResult, Scope, Tx};
 use crate::clients::model::{Location, LocationInput};
 use crate::{on_pool, on_tx};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
 struct LocationDbRow {
@@ -25,7 +25,9 @@ struct LocationDbRow {
     hours: String,
     time_zone: String,
     notes: String,
-    archived: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    archived_at: Option<DateTime<Utc>>,
 }
 
 impl From<LocationDbRow> for Location {
@@ -53,14 +55,24 @@ impl From<LocationDbRow> for Location {
                 tag_ids: Vec::new(),
             },
             tags: Vec::new(),
-            archived: r.archived,
+            created_at: r.created_at.to_rfc3339(),
+            updated_at: r.updated_at.to_rfc3339(),
+            archived_at: r.archived_at.map(|t| t.to_rfc3339()),
         }
     }
 }
 
+/// A location with its tags, taken from those loaded for a batch.
+fn with_tags(row: LocationDbRow, tags: &mut Vec<(i64, crate::clients::model::Tag)>) -> Location {
+    let mut l = Location::from(row);
+    l.tags = super::clients::take_tags(tags, l.id);
+    l.fields.tag_ids = l.tags.iter().map(|t| t.id).collect();
+    l
+}
+
 const LOCATION_SELECT: &str = "SELECT id, client_id, name, is_primary, address_1, address_2, address_3, \
      city, state, postal_code, country, phone, phone_secondary, fax, invoice_email, hours, time_zone, \
-     notes, archived_at IS NOT NULL AS archived FROM locations";
+     notes, created_at, updated_at, archived_at FROM locations";
 
 impl Db {
     /// A client's locations, primary first, archived last.
@@ -73,15 +85,52 @@ impl Db {
             on_pool!(self, pool => sqlx::query_as(&sql).bind(client).fetch_all(pool).await)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut tags = self.tags_of("location", &ids).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let mut l = Location::from(r);
-                l.tags = super::clients::take_tags(&mut tags, l.id);
-                l.fields.tag_ids = l.tags.iter().map(|t| t.id).collect();
-                l
-            })
-            .collect())
+        Ok(rows.into_iter().map(|r| with_tags(r, &mut tags)).collect())
+    }
+
+    /// The active primary location of each of these clients that has one, with its tags.
+    pub async fn primary_locations(&self, clients: &[i64]) -> DbResult<Vec<Location>> {
+        let mut out = Vec::new();
+        for chunk in clients.chunks(500) {
+            let sql = format!(
+                "{LOCATION_SELECT} WHERE is_primary AND archived_at IS NULL AND client_id IN ({})",
+                super::placeholders(1, chunk.len())
+            );
+            let rows: Vec<LocationDbRow> = on_pool!(self, pool => {
+                let mut q = sqlx::query_as(&sql);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.fetch_all(pool).await
+            })?;
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            let mut tags = self.tags_of("location", &ids).await?;
+            out.extend(rows.into_iter().map(|r| with_tags(r, &mut tags)));
+        }
+        Ok(out)
+    }
+
+    /// Active locations of the clients the scope may see, oldest first, optionally of one
+    /// client: the API's plain list.
+    pub async fn locations_page(
+        &self,
+        scope: Scope,
+        client: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<Vec<Location>> {
+        let sql = format!(
+            "{LOCATION_SELECT} WHERE archived_at IS NULL AND ($2 IS NULL OR client_id = $2) \
+             AND client_id IN (SELECT c.id FROM clients c WHERE {}) \
+             ORDER BY id LIMIT $3 OFFSET $4",
+            super::clients::SCOPE
+        );
+        let rows: Vec<LocationDbRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(scope.restricted_user).bind(client).bind(limit).bind(offset)
+            .fetch_all(pool).await)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut tags = self.tags_of("location", &ids).await?;
+        Ok(rows.into_iter().map(|r| with_tags(r, &mut tags)).collect())
     }
 
     pub async fn location(&self, id: i64) -> DbResult<Option<Location>> {
@@ -89,15 +138,8 @@ impl Db {
         let row: Option<LocationDbRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
         let Some(row) = row else { return Ok(None) };
-        let mut l = Location::from(row);
-        l.tags = self
-            .tags_of("location", &[id])
-            .await?
-            .into_iter()
-            .map(|(_, t)| t)
-            .collect();
-        l.fields.tag_ids = l.tags.iter().map(|t| t.id).collect();
-        Ok(Some(l))
+        let mut tags = self.tags_of("location", &[id]).await?;
+        Ok(Some(with_tags(row, &mut tags)))
     }
 }
 

@@ -4,22 +4,30 @@
 //! `on_pool!` macro compiles the same body once per engine. The few dialect differences live
 //! in this module, next to the pool they belong to.
 
+mod api_keys;
 mod audit;
 mod clients;
 mod contacts;
+mod imports;
 mod locations;
+mod search;
 mod sessions;
 mod settings;
 mod tags;
 mod throttle;
+mod tombstones;
 mod tx;
 mod users;
 
+pub use api_keys::{ApiKeyRow, NewApiKey};
 pub use audit::{Actor, AuditEntry, Origin};
-pub use clients::{BulkField, ClientColumn, Scope};
-pub use contacts::EmailOwner;
+pub use clients::{BulkField, ClientColumn, ClientQuery, Scope};
+pub use contacts::{ContactLookup, EmailOwner};
+pub use imports::{ClientKey, ImportRow};
+pub use search::PausedIndex;
 pub use sessions::{NewSession, SessionRow};
 pub use throttle::Limit;
+pub use tombstones::Tombstone;
 pub use tx::Tx;
 pub use users::{NewUser, UserChanges, UserRow};
 
@@ -71,6 +79,16 @@ macro_rules! on_pool {
 }
 
 impl Db {
+    /// SQLite's query plan of `sql`, one line per step; empty on PostgreSQL.
+    async fn sqlite_plan(&self, sql: &str) -> DbResult<Vec<String>> {
+        let Db::Sqlite(pool) = self else {
+            return Ok(Vec::new());
+        };
+        let sql = format!("EXPLAIN QUERY PLAN {sql}");
+        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&sql).fetch_all(pool).await?;
+        Ok(rows.into_iter().map(|r| r.3).collect())
+    }
+
     /// Opens the database named by `url`: `sqlite://PATH` (created if missing) or
     /// `postgres://...`.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {

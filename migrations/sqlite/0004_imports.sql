@@ -1,0 +1,19 @@
+-- CSV imports of clients: the uploaded file, its column mapping, and the dry run's or the
+-- run's report. A run commits in batches and records its progress with each batch;
+-- `progress_at` is its heartbeat, so a run whose server died is seen as stopped.
+
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    csv TEXT NOT NULL,
+    total_rows BIGINT NOT NULL,
+    mapping TEXT,
+    status TEXT NOT NULL DEFAULT 'uploaded',
+    report TEXT,
+    error TEXT,
+    created_at TEXT NOT NULL,
+    progress_at TEXT,
+    finished_at TEXT
+);
+CREATE INDEX imports_user ON imports (user_id);

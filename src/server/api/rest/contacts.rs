@@ -1,0 +1,131 @@
+//! `/api/v1/contacts` and `/api/v1/contacts/{id}`.
+
+use super::Answer;
+use super::{
+    active, delete_record, editor, fill, id_or_null, listing, paging, reader, record, set_active,
+    shaped, stamps,
+};
+use crate::clients::model::{Archived, Contact, ContactFilter, ContactInput};
+use crate::clients::records::RecordKind;
+use crate::error::AppError;
+use crate::server::api::call::{renamed, Req};
+use crate::server::api::refuse_taken_email;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::Value;
+
+/// The API's name for each field, and Docket's.
+pub const FIELDS: &[(&str, &str)] = &[
+    ("name", "name"),
+    ("title", "title"),
+    ("department", "department"),
+    ("email", "email"),
+    ("phone", "phone"),
+    ("extension", "extension"),
+    ("mobile", "mobile"),
+    ("location_id", "location_id"),
+    ("notes", "notes"),
+    ("primary", "primary"),
+    ("important", "important"),
+    ("billing", "billing"),
+    ("technical", "technical"),
+    ("auth_method", "auth_method"),
+];
+
+/// Contacts by name, narrowed by `client_id` and `search` (names, emails, phone digits).
+pub async fn list(call: Req) -> Answer {
+    let call = call?;
+    let scope = reader(&call).await?.scope;
+    let (page, size) = paging(&call)?;
+    let archived_too = call.param("include_inactive").as_deref() == Some("true");
+    let filter = ContactFilter {
+        q: call.param("search"),
+        client: call.whole("client_id")?,
+        archived: if archived_too {
+            Archived::Include
+        } else {
+            Archived::Hide
+        },
+        page,
+        size,
+        ..ContactFilter::default()
+    };
+    let found = call.db.list_contacts(scope, &filter).await?;
+    let rows = found.rows.iter().map(row).collect();
+    Ok(Json(listing("contacts", rows, found.total, (page, size))).into_response())
+}
+
+/// A contact: `{"contact": {"client_id": N, ...}}`; an email another contact has is refused
+/// with 409.
+pub async fn create(call: Req) -> Answer {
+    let call = call?;
+    let editor = editor(&call, false).await?;
+    let given = super::wrapped(&call, "contact")?;
+    let client = match given.get("client_id").and_then(Value::as_i64) {
+        Some(id) => id,
+        None => return Err(AppError::invalid("client_id", "Name the contact's client")),
+    };
+    let contact = fill(&ContactInput::default(), given, FIELDS, &["client_id"])?;
+    if !call.db.client_visible(editor.scope, client).await? {
+        return Err(AppError::NotFound);
+    }
+    refuse_taken_email(&editor, &contact, None).await?;
+    let id = editor
+        .save_contact(client, None, &contact)
+        .await
+        .map_err(|e| renamed(e, FIELDS))?;
+    answer(&call.db, editor.scope, id, StatusCode::CREATED).await
+}
+
+pub async fn one(Path(id): Path<i64>, call: Req) -> Answer {
+    let call = call?;
+    let scope = reader(&call).await?.scope;
+    answer(&call.db, scope, id, StatusCode::OK).await
+}
+
+/// Changes the fields the body names; the others keep their values.
+pub async fn update(Path(id): Path<i64>, call: Req) -> Answer {
+    let call = call?;
+    let editor = editor(&call, false).await?;
+    let before = call.db.contact(editor.scope, id).await?;
+    let before = before.ok_or(AppError::NotFound)?;
+    let given = super::wrapped(&call, "contact")?;
+    let active = active(given)?;
+    let contact = fill(&before.fields, given, FIELDS, &["active"])?;
+    refuse_taken_email(&editor, &contact, Some(id)).await?;
+    editor
+        .save_contact(before.client_id, Some(id), &contact)
+        .await
+        .map_err(|e| renamed(e, FIELDS))?;
+    set_active(&editor, RecordKind::Contact, id, active).await?;
+    answer(&call.db, editor.scope, id, StatusCode::OK).await
+}
+
+pub async fn delete(Path(id): Path<i64>, call: Req) -> Answer {
+    delete_record(call, RecordKind::Contact, id).await
+}
+
+async fn answer(
+    db: &crate::server::db::Db,
+    scope: crate::server::db::Scope,
+    id: i64,
+    status: StatusCode,
+) -> Answer {
+    let contact = db.contact(scope, id).await?.ok_or(AppError::NotFound)?;
+    record(status, "contact", row(&contact))
+}
+
+fn row(k: &Contact) -> Value {
+    let mut out = shaped(&k.fields, FIELDS);
+    out.insert("client_id".into(), k.client_id.into());
+    out.insert("location_id".into(), id_or_null(&k.fields.location_id));
+    out.insert("auth_method".into(), k.fields.auth_method().into());
+    out.insert(
+        "tags".into(),
+        k.tags.iter().map(|t| t.name.clone()).collect(),
+    );
+    stamps(&mut out, k.id, &k.created_at, &k.updated_at, &k.archived_at);
+    Value::Object(out)
+}

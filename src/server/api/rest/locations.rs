@@ -1,0 +1,122 @@
+//! `/api/v1/clients/{id}/locations` and `/api/v1/locations/{id}`.
+
+use super::{
+    active, address_problems, delete_record, editor, fill, listing, reader, record, set_active,
+    shaped, stamps, Answer,
+};
+use crate::clients::model::{Location, LocationInput};
+use crate::clients::records::{check, RecordKind};
+use crate::error::AppError;
+use crate::server::api::call::{renamed, Req};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::Value;
+
+/// The API's name for each field, and Docket's.
+pub const FIELDS: &[(&str, &str)] = &[
+    ("name", "name"),
+    ("primary", "primary"),
+    ("address_1", "address_1"),
+    ("address_2", "address_2"),
+    ("address_3", "address_3"),
+    ("city", "city"),
+    ("state", "state"),
+    ("zip", "postal_code"),
+    ("country", "country"),
+    ("phone_primary", "phone"),
+    ("phone_secondary", "phone_secondary"),
+    ("phone_fax", "fax"),
+    ("email_invoice", "invoice_email"),
+    ("hours", "hours"),
+    ("time_zone", "time_zone"),
+    ("notes", "notes"),
+];
+
+/// A client's locations, primary first; archived ones with `include_inactive=true`.
+pub async fn list(Path(client): Path<i64>, call: Req) -> Answer {
+    let call = call?;
+    let scope = reader(&call).await?.scope;
+    if !call.db.client_visible(scope, client).await? {
+        return Err(AppError::NotFound);
+    }
+    let archived_too = call.param("include_inactive").as_deref() == Some("true");
+    let rows: Vec<Value> = call
+        .db
+        .locations_of(client)
+        .await?
+        .iter()
+        .filter(|l| archived_too || !l.archived())
+        .map(row)
+        .collect();
+    let total = rows.len() as i64;
+    Ok(Json(listing("locations", rows, total, (1, total.max(1)))).into_response())
+}
+
+pub async fn create(Path(client): Path<i64>, call: Req) -> Answer {
+    let call = call?;
+    let editor = editor(&call, false).await?;
+    let given = super::wrapped(&call, "location")?;
+    let location = input(&LocationInput::default(), given, &[])?;
+    let id = editor
+        .save_location(client, None, &location)
+        .await
+        .map_err(|e| renamed(e, FIELDS))?;
+    let saved = call.db.location(id).await?.ok_or(AppError::NotFound)?;
+    record(StatusCode::CREATED, "location", row(&saved))
+}
+
+pub async fn one(Path(id): Path<i64>, call: Req) -> Answer {
+    let call = call?;
+    let scope = reader(&call).await?.scope;
+    let location = match call.db.location(id).await? {
+        Some(l) if call.db.client_visible(scope, l.client_id).await? => l,
+        _ => return Err(AppError::NotFound),
+    };
+    record(StatusCode::OK, "location", row(&location))
+}
+
+/// Changes the fields the body names; the others keep their values.
+pub async fn update(Path(id): Path<i64>, call: Req) -> Answer {
+    let call = call?;
+    let editor = editor(&call, false).await?;
+    let before = match call.db.location(id).await? {
+        Some(l) if call.db.client_visible(editor.scope, l.client_id).await? => l,
+        _ => return Err(AppError::NotFound),
+    };
+    let given = super::wrapped(&call, "location")?;
+    let active = active(given)?;
+    let location = input(&before.fields, given, &["active"])?;
+    editor
+        .save_location(before.client_id, Some(id), &location)
+        .await
+        .map_err(|e| renamed(e, FIELDS))?;
+    set_active(&editor, RecordKind::Location, id, active).await?;
+    let saved = call.db.location(id).await?.ok_or(AppError::NotFound)?;
+    record(StatusCode::OK, "location", row(&saved))
+}
+
+pub async fn delete(Path(id): Path<i64>, call: Req) -> Answer {
+    delete_record(call, RecordKind::Location, id).await
+}
+
+/// `base` with the given fields, checked for this shape's required address parts.
+pub fn input(
+    base: &LocationInput,
+    given: &serde_json::Map<String, Value>,
+    also: &[&str],
+) -> Result<LocationInput, AppError> {
+    let location = fill(base, given, FIELDS, also)?;
+    let mut problems = address_problems(&location);
+    problems.extend(location.problems());
+    check(problems).map_err(|e| renamed(e, FIELDS))?;
+    Ok(location)
+}
+
+pub fn row(l: &Location) -> Value {
+    let mut out = shaped(&l.fields, FIELDS);
+    out.insert("client_id".into(), l.client_id.into());
+    stamps(&mut out, l.id, &l.created_at, &l.updated_at, &l.archived_at);
+    Value::Object(out)
+}

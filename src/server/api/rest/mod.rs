@@ -1,0 +1,225 @@
+//! The REST shape: `/api/v1/clients`, `/api/v1/locations`, `/api/v1/contacts`. Records are
+//! JSON objects wrapped in their kind (`{"client": {...}}`), lists carry the total, updates
+//! change only the fields they name, and errors are `{"message": ..., "fields": {...}}` with
+//! an honest status. Keys come in the `Authorization: Bearer` or `authtoken` header.
+
+mod clients;
+mod contacts;
+mod deleted;
+mod locations;
+mod openapi;
+
+pub use openapi::reference;
+
+use super::call::{self, Call, Req};
+use super::Caller;
+use crate::clients::model::LocationInput;
+use crate::clients::records::{Editor, RecordKind};
+use crate::error::{AppError, FieldError};
+use crate::server::http::AppState;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi::serve))
+        .route("/api/v1/clients", get(clients::list).post(clients::create))
+        .route(
+            "/api/v1/clients/{id}",
+            get(clients::one)
+                .put(clients::update)
+                .delete(clients::delete),
+        )
+        .route(
+            "/api/v1/clients/{id}/locations",
+            get(locations::list).post(locations::create),
+        )
+        .route(
+            "/api/v1/locations/{id}",
+            get(locations::one)
+                .put(locations::update)
+                .delete(locations::delete),
+        )
+        .route(
+            "/api/v1/contacts",
+            get(contacts::list).post(contacts::create),
+        )
+        .route("/api/v1/deleted", get(deleted::list))
+        .route(
+            "/api/v1/contacts/{id}",
+            get(contacts::one)
+                .put(contacts::update)
+                .delete(contacts::delete),
+        )
+}
+
+/// A page when the caller names none, and the largest one.
+const DEFAULT_PAGE_SIZE: i64 = 50;
+const MAX_PAGE_SIZE: i64 = 500;
+
+type Answer = Result<Response, AppError>;
+
+async fn reader(call: &Call) -> Result<Caller, AppError> {
+    call.caller(None).await
+}
+
+async fn editor(call: &Call, deletes: bool) -> Result<Editor, AppError> {
+    call.editor(None, deletes).await
+}
+
+/// `page` (from 1) and `page_size`, as (page, size).
+fn paging(call: &Call) -> Result<(i64, i64), AppError> {
+    let page = call.whole("page")?.unwrap_or(1).max(1);
+    let size = call.whole("page_size")?.unwrap_or(DEFAULT_PAGE_SIZE);
+    Ok((page, size.clamp(1, MAX_PAGE_SIZE)))
+}
+
+/// A list's answer: `{"<kind>": [...], "total": N, "page": P, "page_size": S}`.
+fn listing(
+    kind: &str,
+    rows: Vec<Value>,
+    total: i64,
+    (page, size): (i64, i64),
+) -> Map<String, Value> {
+    let mut body = Map::new();
+    body.insert(kind.into(), rows.into());
+    body.insert("total".into(), total.into());
+    body.insert("page".into(), page.into());
+    body.insert("page_size".into(), size.into());
+    body
+}
+
+/// One record's answer: `{"<kind>": {...}}`, with `status` (201 for a new one).
+fn record(status: StatusCode, kind: &str, row: Value) -> Answer {
+    let mut body = Map::new();
+    body.insert(kind.into(), row);
+    Ok((status, Json(body)).into_response())
+}
+
+fn deleted() -> Answer {
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The object under `kind` in the body (`{"client": {...}}`).
+fn wrapped<'a>(call: &'a Call, kind: &str) -> Result<&'a Map<String, Value>, AppError> {
+    match call.body.get(kind) {
+        Some(Value::Object(fields)) => Ok(fields),
+        _ => Err(AppError::BadRequest(format!(
+            "the body must be {{\"{kind}\": {{...}}}}"
+        ))),
+    }
+}
+
+/// `base` with the fields `given` names; a field this kind does not have is refused.
+fn fill<T: Serialize + DeserializeOwned>(
+    base: &T,
+    given: &Map<String, Value>,
+    names: &[(&str, &str)],
+    also: &[&str],
+) -> Result<T, AppError> {
+    let unknown: Vec<FieldError> = given
+        .keys()
+        .filter(|k| !names.iter().any(|(n, _)| n == k) && !also.contains(&k.as_str()))
+        .map(|k| FieldError {
+            field: k.clone(),
+            message: "Not a field of this record".into(),
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(AppError::Invalid(unknown));
+    }
+    call::fill(base, given, names)
+}
+
+/// The record's fields under the API's names: `fields` serialised, renamed by `names`.
+fn shaped<T: Serialize>(fields: &T, names: &[(&str, &str)]) -> Map<String, Value> {
+    let record = serde_json::to_value(fields).unwrap_or_default();
+    names
+        .iter()
+        .map(|(theirs, ours)| (theirs.to_string(), record[*ours].clone()))
+        .collect()
+}
+
+/// An id field kept as text in the editors: a number, or null for none.
+fn id_or_null(text: &str) -> Value {
+    text.trim().parse::<i64>().map_or(Value::Null, Value::from)
+}
+
+/// In this shape a location's `state` (two characters) and `country` are required.
+fn address_problems(location: &LocationInput) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    if location.state.trim().chars().count() != 2 {
+        problems.push(FieldError {
+            field: "state".into(),
+            message: "Enter the two-character state or province code".into(),
+        });
+    }
+    if location.country.trim().is_empty() {
+        problems.push(FieldError {
+            field: "country".into(),
+            message: "Enter a two-letter country code like US or NL".into(),
+        });
+    }
+    problems
+}
+
+/// `"active"` in an update: false archives the record, true restores it.
+fn active(given: &Map<String, Value>) -> Result<Option<bool>, AppError> {
+    match given.get("active") {
+        None => Ok(None),
+        Some(Value::Bool(active)) => Ok(Some(*active)),
+        Some(_) => Err(AppError::invalid("active", "Use true or false")),
+    }
+}
+
+/// Archives or restores a record after an update, when the update asked.
+async fn set_active(
+    editor: &Editor,
+    kind: RecordKind,
+    id: i64,
+    active: Option<bool>,
+) -> Result<(), AppError> {
+    match active {
+        Some(active) => editor.set_archived(kind, id, !active).await,
+        None => Ok(()),
+    }
+}
+
+/// The fields every record answers with besides its own.
+fn stamps(
+    out: &mut Map<String, Value>,
+    id: i64,
+    created_at: &str,
+    updated_at: &str,
+    archived_at: &Option<String>,
+) {
+    out.insert("id".into(), id.into());
+    out.insert("active".into(), archived_at.is_none().into());
+    out.insert("created_at".into(), created_at.into());
+    out.insert("updated_at".into(), updated_at.into());
+    out.insert("archived_at".into(), archived_at.clone().into());
+}
+
+async fn delete_record(call: Req, kind: RecordKind, id: i64) -> Answer {
+    let call = call?;
+    let editor = editor(&call, true).await?;
+    editor.delete_archived(kind, id, None).await?;
+    deleted()
+}
+
+/// A time filter: RFC 3339, any offset (compared in UTC).
+fn time(call: &Call, name: &str) -> Result<Option<DateTime<Utc>>, AppError> {
+    call.param(name)
+        .map(|v| {
+            DateTime::parse_from_rfc3339(v.trim())
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| AppError::BadRequest(format!("{name} must be an RFC 3339 time")))
+        })
+        .transpose()
+}

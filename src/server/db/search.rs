@@ -1,0 +1,250 @@
+//! Global search over the trigram index the migrations keep (SQLite FTS5 `trigram`,
+//! PostgreSQL `pg_trgm`): every term must appear somewhere in a record's text; when that finds
+//! little, near misses are added, ranked by how many trigrams they share.
+
+use super::{Db, DbResult, Scope};
+use crate::search::{Hit, MIN_LENGTH};
+
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    kind: String,
+    id: i64,
+    client_id: i64,
+    client_name: String,
+    title: String,
+    detail: String,
+    body: String,
+}
+
+/// The columns of a hit and the joins that give them; `$1` is the scope.
+const HIT_SELECT: &str =
+    "SELECT s.kind, s.body, s.record_id AS id, c.id AS client_id, c.name AS client_name, \
+     COALESCE(k.name, l.name, c.name) AS title, COALESCE(k.email, l.city, c.domain) AS detail \
+     FROM search_index s JOIN clients c ON c.id = s.client_id \
+     LEFT JOIN contacts k ON s.kind = 'contact' AND k.id = s.record_id \
+     LEFT JOIN locations l ON s.kind = 'location' AND l.id = s.record_id";
+
+/// Active records only, of clients the scope may see.
+const HIT_WHERE: &str = "c.archived_at IS NULL AND k.archived_at IS NULL AND l.archived_at IS NULL";
+
+/// How many rows one search reads at most.
+const LIMIT: i64 = 60;
+/// Fewer exact hits than this also look for near misses.
+const FEW: usize = 5;
+/// The share of a query's trigrams a near miss must have.
+const NEAR: f64 = 0.5;
+
+/// What a query looks for: every term, and whether near misses count (not for a phone
+/// number: a near miss there is somebody else).
+struct Terms {
+    terms: Vec<String>,
+    fuzzy: bool,
+}
+
+/// The terms of a query: its digits when it is a phone number, else its words.
+fn terms(query: &str) -> Terms {
+    let query = query.trim().to_lowercase();
+    let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+    let phone = query
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().x/".contains(c));
+    if phone {
+        let terms = (digits.len() >= MIN_LENGTH).then_some(digits);
+        return Terms {
+            terms: terms.into_iter().collect(),
+            fuzzy: false,
+        };
+    }
+    let terms = query
+        .split_whitespace()
+        .map(|w| w.replace('"', ""))
+        .filter(|w| w.chars().count() >= MIN_LENGTH)
+        .collect();
+    Terms { terms, fuzzy: true }
+}
+
+/// The share of `grams` found in `body`.
+fn share(grams: &[String], body: &str) -> f64 {
+    let body = body.to_lowercase();
+    let found = grams.iter().filter(|g| body.contains(g.as_str())).count();
+    found as f64 / grams.len().max(1) as f64
+}
+
+/// The trigrams of the terms, for near misses.
+fn trigrams(terms: &[String]) -> Vec<String> {
+    let mut grams: Vec<String> = terms
+        .iter()
+        .flat_map(|t| {
+            let chars: Vec<char> = t.chars().collect();
+            chars
+                .windows(3)
+                .map(|w| w.iter().collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    grams.sort();
+    grams.dedup();
+    grams
+}
+
+/// An FTS5 query: every string quoted, joined by `op`.
+fn fts(strings: &[String], op: &str) -> String {
+    strings
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(op)
+}
+
+/// SQLite's global search query.
+fn sqlite_sql() -> String {
+    format!(
+        "{HIT_SELECT} WHERE search_index MATCH $2 AND {} AND {HIT_WHERE} ORDER BY rank LIMIT $3",
+        super::clients::SCOPE
+    )
+}
+
+impl Db {
+    /// SQLite's plan for a global search, one line per step (empty on PostgreSQL).
+    pub async fn search_plan(&self) -> DbResult<Vec<String>> {
+        self.sqlite_plan(&sqlite_sql()).await
+    }
+
+    /// Records whose text has every term of `query`, best first, then near misses when few
+    /// match; archived records and clients outside the scope are left out.
+    pub async fn search(&self, scope: Scope, query: &str) -> DbResult<Vec<Hit>> {
+        let Terms { terms, fuzzy } = terms(query);
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<HitRow> = match self {
+            Db::Sqlite(pool) => {
+                let sql = sqlite_sql();
+                let mut rows: Vec<HitRow> = sqlx::query_as(&sql)
+                    .bind(scope.restricted_user)
+                    .bind(fts(&terms, " AND "))
+                    .bind(LIMIT)
+                    .fetch_all(pool)
+                    .await?;
+                let grams = trigrams(&terms);
+                if fuzzy && rows.len() < FEW && grams.len() > 1 {
+                    let near: Vec<HitRow> = sqlx::query_as(&sql)
+                        .bind(scope.restricted_user)
+                        .bind(fts(&grams, " OR "))
+                        .bind(LIMIT)
+                        .fetch_all(pool)
+                        .await?;
+                    rows.extend(near.into_iter().filter(|r| share(&grams, &r.body) >= NEAR));
+                }
+                rows
+            }
+            Db::Postgres(pool) => {
+                let patterns: Vec<String> = terms.iter().map(|t| format!("%{t}%")).collect();
+                let whole = terms.join(" ");
+                let sql = format!(
+                    "{HIT_SELECT} WHERE {} AND {HIT_WHERE} \
+                     AND (s.body LIKE ALL($2) OR ($5 AND $3 <% s.body)) \
+                     ORDER BY (s.body LIKE ALL($2)) DESC, word_similarity($3, s.body) DESC, s.id \
+                     LIMIT $4",
+                    super::clients::SCOPE
+                );
+                sqlx::query_as(&sql)
+                    .bind(scope.restricted_user)
+                    .bind(&patterns)
+                    .bind(&whole)
+                    .bind(LIMIT)
+                    .bind(fuzzy)
+                    .fetch_all(pool)
+                    .await?
+            }
+        };
+        let mut seen = std::collections::HashSet::new();
+        Ok(rows
+            .into_iter()
+            .filter(|r| seen.insert((r.kind.clone(), r.id)))
+            .map(|r| Hit {
+                kind: r.kind,
+                id: r.id,
+                client_id: r.client_id,
+                client_name: r.client_name,
+                title: r.title,
+                detail: r.detail,
+            })
+            .collect())
+    }
+}
+
+/// The search index's triggers, as SQLite keeps their definitions.
+const TRIGGERS: &str = "SELECT sql FROM sqlite_master WHERE type = 'trigger' \
+     AND name IN ('clients_search_insert', 'clients_search_update', 'clients_search_delete', \
+                  'locations_search_insert', 'locations_search_update', 'locations_search_delete', \
+                  'contacts_search_insert', 'contacts_search_update', 'contacts_search_delete')";
+
+/// Index rows for the records of clients after a given id, from the views that define each
+/// kind's text (migration 0007).
+const INDEX_AFTER: [&str; 3] = [
+    "INSERT INTO search_index (rowid, body, kind, record_id, client_id) \
+     SELECT id * 4 + 1, body, 'client', id, client_id FROM client_search_text WHERE client_id > $1",
+    "INSERT INTO search_index (rowid, body, kind, record_id, client_id) \
+     SELECT id * 4 + 2, body, 'location', id, client_id FROM location_search_text WHERE client_id > $1",
+    "INSERT INTO search_index (rowid, body, kind, record_id, client_id) \
+     SELECT id * 4 + 3, body, 'contact', id, client_id FROM contact_search_text WHERE client_id > $1",
+];
+
+/// The search index paused for a bulk load (SQLite): rows indexed one by one cost a third of a
+/// large seed, where indexing them at the end in one pass costs little.
+pub struct PausedIndex {
+    triggers: Vec<String>,
+    after_client: i64,
+}
+
+impl Db {
+    /// Pauses indexing on SQLite (a no-op on PostgreSQL). Nothing else should write while it
+    /// is paused; [`Db::resume_search_index`] indexes what was added.
+    pub async fn pause_search_index(&self) -> DbResult<PausedIndex> {
+        let Db::Sqlite(pool) = self else {
+            return Ok(PausedIndex {
+                triggers: Vec::new(),
+                after_client: 0,
+            });
+        };
+        let mut tx = pool.begin().await?;
+        let triggers: Vec<String> = sqlx::query_scalar(TRIGGERS).fetch_all(&mut *tx).await?;
+        let after_client: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM clients")
+            .fetch_one(&mut *tx)
+            .await?;
+        for sql in &triggers {
+            let name = sql.split_whitespace().nth(2).unwrap_or_default();
+            sqlx::query(&format!("DROP TRIGGER {name}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(PausedIndex {
+            triggers,
+            after_client,
+        })
+    }
+
+    /// Puts the triggers back and indexes the records of the clients added since the pause.
+    pub async fn resume_search_index(&self, paused: PausedIndex) -> DbResult<()> {
+        let Db::Sqlite(pool) = self else {
+            return Ok(());
+        };
+        if paused.triggers.is_empty() {
+            return Ok(());
+        }
+        let mut tx = pool.begin().await?;
+        for sql in INDEX_AFTER {
+            sqlx::query(sql)
+                .bind(paused.after_client)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for sql in &paused.triggers {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

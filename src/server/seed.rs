@@ -1,0 +1,378 @@
+//! `docket seed --clients N`: realistic synthetic clients with 1–3 locations, about three
+//! contacts each (unique emails, phones in varied formats) and tags. The same `--seed` on an
+//! empty database gives the same data. Rows go through the data layer's own inserts, so the
+//! record's rules hold (one primary each, normalised names and phone digits), in batches of
+//! one transaction each.
+
+use super::db::{Db, Tx};
+use crate::clients::model::{ClientInput, ContactInput, LocationInput};
+use crate::error::AppError;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+/// Clients per transaction.
+const BATCH: usize = 500;
+
+const SURNAMES: [&str; 40] = [
+    "Harris",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+    "Novak",
+    "Schmidt",
+    "Rossi",
+    "Kowalski",
+    "Murphy",
+    "Nakamura",
+    "Haddad",
+    "Fischer",
+    "Jansen",
+    "Silva",
+    "Dubois",
+    "Larsen",
+    "Petrov",
+    "Garcia",
+    "Chen",
+    "Walsh",
+    "Becker",
+    "Ivanova",
+    "Costa",
+    "Müller",
+    "Brennan",
+    "Varga",
+    "Yilmaz",
+    "Kaur",
+    "Olsen",
+    "Bianchi",
+    "Horvat",
+    "Adeyemi",
+    "Sato",
+    "Nguyen",
+    "Patel",
+    "Fox",
+    "Keller",
+    "Quinn",
+    "Abbott",
+];
+const TRADES: [&str; 30] = [
+    "Dental",
+    "Legal",
+    "Logistics",
+    "Builders",
+    "Accounting",
+    "Clinic",
+    "Motors",
+    "Foods",
+    "Realty",
+    "Engineering",
+    "Design",
+    "Consulting",
+    "Insurance",
+    "Pharmacy",
+    "Studios",
+    "Partners",
+    "Labs",
+    "Supply",
+    "Hotels",
+    "Farms",
+    "Architects",
+    "Veterinary",
+    "Printing",
+    "Plumbing",
+    "Electrical",
+    "Bakery",
+    "Fitness",
+    "Opticians",
+    "Travel",
+    "Marine",
+];
+const FORMS: [&str; 8] = ["Inc", "LLC", "Ltd", "GmbH", "BV", "& Co", "Group", "LLP"];
+const INDUSTRIES: [&str; 12] = [
+    "Healthcare",
+    "Legal",
+    "Logistics",
+    "Construction",
+    "Finance",
+    "Hospitality",
+    "Retail",
+    "Manufacturing",
+    "Education",
+    "Non-profit",
+    "Real estate",
+    "Agriculture",
+];
+const REFERRALS: [&str; 6] = [
+    "Website",
+    "Referral",
+    "Trade show",
+    "Cold call",
+    "Partner",
+    "Google",
+];
+/// City, state, country, time zone, phone prefix.
+const PLACES: [(&str, &str, &str, &str, &str); 10] = [
+    ("Springfield", "IL", "US", "America/Chicago", "+1 (217)"),
+    ("Austin", "TX", "US", "America/Chicago", "+1 (512)"),
+    ("Portland", "OR", "US", "America/Los_Angeles", "+1 (503)"),
+    ("Utrecht", "UT", "NL", "Europe/Amsterdam", "+31 30"),
+    ("Leeds", "", "GB", "Europe/London", "+44 113"),
+    ("Lyon", "", "FR", "Europe/Paris", "+33 4"),
+    ("Hamburg", "HH", "DE", "Europe/Berlin", "+49 40"),
+    ("Toronto", "ON", "CA", "America/Toronto", "+1 (416)"),
+    ("Brisbane", "QLD", "AU", "Australia/Brisbane", "+61 7"),
+    ("Cork", "", "IE", "Europe/Dublin", "+353 21"),
+];
+const STREETS: [&str; 10] = [
+    "Main Street",
+    "Station Road",
+    "Oak Avenue",
+    "Harbour Way",
+    "Mill Lane",
+    "Church Street",
+    "Park Road",
+    "Market Square",
+    "Bridge Street",
+    "Kingsway",
+];
+const FIRST_NAMES: [&str; 24] = [
+    "Ana", "Ben", "Chloé", "Dmitri", "Emma", "Farah", "Gustav", "Hana", "Ivan", "Jade", "Kofi",
+    "Lena", "Marco", "Nia", "Omar", "Priya", "Quentin", "Rosa", "Sven", "Tomás", "Uma", "Viktor",
+    "Wen", "Yusuf",
+];
+const TITLES: [&str; 8] = [
+    "Office manager",
+    "Owner",
+    "IT coordinator",
+    "Practice manager",
+    "Finance lead",
+    "Operations director",
+    "Receptionist",
+    "Partner",
+];
+const DEPARTMENTS: [&str; 5] = ["Management", "Finance", "Operations", "Front desk", "IT"];
+/// Tags the seed uses: kind, name, colour.
+const TAGS: [(&str, &str, &str); 6] = [
+    ("client", "Managed", "#1a73e8"),
+    ("client", "Break-fix", "#b06000"),
+    ("client", "VIP", "#b42318"),
+    ("client", "Onboarding", "#137333"),
+    ("contact", "Decision maker", "#6a1b9a"),
+    ("location", "Server room", "#455a64"),
+];
+
+/// What a seed run added.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Seeded {
+    pub clients: usize,
+    pub locations: usize,
+    pub contacts: usize,
+}
+
+/// Adds `clients` clients with their locations and contacts; `progress` hears how many
+/// clients are done after each batch.
+pub async fn seed(
+    db: &Db,
+    clients: usize,
+    seed: u64,
+    mut progress: impl FnMut(usize),
+) -> Result<Seeded, AppError> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let tags = ensure_tags(db).await?;
+    // Numbering continues after the clients already there, so a second run adds new ones.
+    let first = db.client_count().await? as usize;
+    let mut seeded = Seeded::default();
+    // The search index is built once at the end rather than row by row.
+    let paused = db.pause_search_index().await?;
+    let added = async {
+        for start in (0..clients).step_by(BATCH) {
+            let mut tx = db.begin().await?;
+            for n in first + start..first + (start + BATCH).min(clients) {
+                add_client(&mut tx, &mut rng, n, &tags, &mut seeded).await?;
+            }
+            tx.commit().await?;
+            progress(seeded.clients);
+        }
+        Ok::<_, AppError>(())
+    }
+    .await;
+    db.resume_search_index(paused).await?;
+    added.map(|_| seeded)
+}
+
+/// The seed's tags, created when missing: (kind, id) pairs in `TAGS` order.
+async fn ensure_tags(db: &Db) -> Result<Vec<(&'static str, i64)>, AppError> {
+    let existing = db.list_tags().await?;
+    let mut out = Vec::new();
+    let mut tx = db.begin().await?;
+    for (kind, name, colour) in TAGS {
+        let found = existing
+            .iter()
+            .find(|t| t.kind == kind && t.name.eq_ignore_ascii_case(name));
+        let id = match found {
+            Some(t) => t.id,
+            None => tx.insert_tag(kind, name, colour).await?,
+        };
+        out.push((kind, id));
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+/// Tags of one kind, each chosen with probability `p`.
+fn some_tags(rng: &mut StdRng, tags: &[(&str, i64)], kind: &str, p: f64) -> Vec<i64> {
+    tags.iter()
+        .filter(|(k, _)| *k == kind)
+        .filter(|_| rng.random_bool(p))
+        .map(|(_, id)| *id)
+        .collect()
+}
+
+/// A phone number in one of the ways people type them.
+fn phone(rng: &mut StdRng, prefix: &str) -> String {
+    let (a, b) = (rng.random_range(100..999), rng.random_range(1000..9999));
+    match rng.random_range(0..4) {
+        0 => format!("{prefix} {a}-{b}"),
+        1 => format!("{prefix} {a} {b}"),
+        2 => format!("{}{a}{b}", prefix.replace([' ', '(', ')'], "")),
+        _ => format!("{prefix}.{a}.{b}").replace(" .", " "),
+    }
+}
+
+async fn add_client(
+    tx: &mut Tx,
+    rng: &mut StdRng,
+    n: usize,
+    tags: &[(&str, i64)],
+    seeded: &mut Seeded,
+) -> Result<(), AppError> {
+    // Every (surname, trade, form) once before any repeats; repeats carry a number.
+    let combos = SURNAMES.len() * TRADES.len() * FORMS.len();
+    let k = (n * 7919) % combos;
+    let surname = SURNAMES[k % SURNAMES.len()];
+    let trade = TRADES[(k / SURNAMES.len()) % TRADES.len()];
+    let form = FORMS[k / (SURNAMES.len() * TRADES.len())];
+    let round = n / combos;
+    let name = match round {
+        0 => format!("{surname} {trade} {form}"),
+        r => format!("{surname} {trade} {form} {}", r + 1),
+    };
+    let slug = format!(
+        "{surname}-{trade}",
+        surname = ascii(surname),
+        trade = ascii(trade)
+    );
+    let domain = format!("{slug}-{n}.example");
+    let place = *pick(rng, &PLACES);
+    let abbreviation = ascii(surname)[..3].to_uppercase();
+    let client = ClientInput {
+        name,
+        lead: rng.random_bool(0.1),
+        industry: pick(rng, &INDUSTRIES).to_string(),
+        referral: pick(rng, &REFERRALS).to_string(),
+        website: format!("https://www.{domain}"),
+        domain: domain.clone(),
+        currency: match place.2 {
+            "US" => "USD",
+            "GB" => "GBP",
+            "CA" => "CAD",
+            "AU" => "AUD",
+            _ => "EUR",
+        }
+        .into(),
+        hourly_rate: format!("{}.00", rng.random_range(8..20) * 10),
+        net_terms: pick(rng, &["7", "14", "30", "30", "45", "60"]).to_string(),
+        account_code: format!("{abbreviation}{n:06}"),
+        abbreviation,
+        invoice_email: format!("accounts@{domain}"),
+        tag_ids: some_tags(rng, tags, "client", 0.25),
+        ..ClientInput::blank()
+    };
+    let id = tx.insert_client(&client).await?;
+    seeded.clients += 1;
+
+    let mut locations = Vec::new();
+    for i in 0..rng.random_range(1..=3) {
+        let place = if i == 0 { place } else { *pick(rng, &PLACES) };
+        let location = LocationInput {
+            name: match i {
+                0 => "Head office".to_string(),
+                _ => format!("{} branch", place.0),
+            },
+            primary: i == 0,
+            address_1: format!("{} {}", rng.random_range(1..400), pick(rng, &STREETS)),
+            city: place.0.into(),
+            state: place.1.into(),
+            postal_code: format!("{:05}", rng.random_range(1000..99999)),
+            country: place.2.into(),
+            time_zone: place.3.into(),
+            phone: phone(rng, place.4),
+            hours: "Mon–Fri 08:30–17:30".into(),
+            tag_ids: some_tags(rng, tags, "location", 0.1),
+            ..Default::default()
+        };
+        locations.push(tx.insert_location(id, &location).await?);
+        seeded.locations += 1;
+    }
+
+    // One to five contacts, three on average; the first is the primary one.
+    for i in 0..rng.random_range(1..=5) {
+        let first = pick(rng, &FIRST_NAMES);
+        let last = pick(rng, &SURNAMES);
+        let email = format!("{}.{}{i}@{domain}", ascii(first), ascii(last)).to_lowercase();
+        let contact = ContactInput {
+            name: format!("{first} {last}"),
+            title: pick(rng, &TITLES).to_string(),
+            department: pick(rng, &DEPARTMENTS).to_string(),
+            email,
+            phone: phone(rng, place.4),
+            extension: if rng.random_bool(0.3) {
+                rng.random_range(100..999).to_string()
+            } else {
+                String::new()
+            },
+            mobile: if rng.random_bool(0.6) {
+                phone(rng, place.4)
+            } else {
+                String::new()
+            },
+            location_id: pick(rng, &locations).to_string(),
+            primary: i == 0,
+            important: rng.random_bool(0.2),
+            billing: rng.random_bool(0.2),
+            technical: rng.random_bool(0.3),
+            tag_ids: some_tags(rng, tags, "contact", 0.15),
+            ..Default::default()
+        };
+        tx.insert_contact(id, &contact).await?;
+        seeded.contacts += 1;
+    }
+    Ok(())
+}
+
+/// `Müller` → `muller`-ish: letters for domains and emails.
+fn ascii(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            'ü' => Some('u'),
+            'é' => Some('e'),
+            'á' => Some('a'),
+            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_become_plain_ascii() {
+        assert_eq!(super::ascii("Müller"), "muller");
+        assert_eq!(super::ascii("Tomás"), "tomas");
+        assert_eq!(super::ascii("& Co"), "co");
+    }
+}
