@@ -122,7 +122,6 @@ fn server_functions(user_id: &str) -> Vec<Call> {
             Kind::Read,
             vec![("email", s("a@example.com"))],
         ),
-        ("client_choices", Kind::Read, vec![]),
         ("list_tags", Kind::Read, vec![]),
         (
             "create_client",

@@ -194,6 +194,26 @@ async fn recently_opened_clients_come_first_and_archived_ones_leave_the_list() {
             .unwrap();
         let order: Vec<_> = page.rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(order, ["Charlie", "Alpha", "Bravo"]);
+        // Pages run on from the opened clients into the rest, each client once.
+        let mut paged = Vec::new();
+        for page in 1..=4 {
+            let f = ClientFilter {
+                page,
+                size: 2,
+                ..Default::default()
+            };
+            let page = db.list_clients(Scope::ALL, user, &f).await.unwrap();
+            assert_eq!(page.total, 3);
+            paged.extend(page.rows.into_iter().map(|r| r.name));
+        }
+        assert_eq!(paged, ["Charlie", "Alpha", "Bravo"]);
+        // Filters apply to the opened clients too.
+        let found = db
+            .list_clients(Scope::ALL, user, &search("alpha"))
+            .await
+            .unwrap();
+        let found: Vec<_> = found.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(found, ["Alpha"]);
 
         let mut tx = db.begin().await.unwrap();
         tx.set_client_archived(c, true).await.unwrap();
@@ -432,6 +452,21 @@ async fn restricted_technicians_see_only_their_clients() {
             "{}",
             csv.body
         );
+        // A hidden client cannot be chosen as a parent, even by its number.
+        let res = call(
+            &app,
+            "update_client",
+            &[
+                ("id", &acme.to_string()),
+                ("client[name]", "ACME"),
+                ("client[currency]", "USD"),
+                ("client[parent_id]", &format!("#{globex}")),
+            ],
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains("Choose a parent client"), "{}", res.body);
         // The email of a contact on a hidden client is reported without naming the client.
         let res = call(
             &app,
@@ -641,6 +676,36 @@ async fn edits_bulk_actions_and_archiving_are_audited_per_record() {
             !fields.contains(&"website"),
             "unchanged fields are not listed"
         );
+
+        // The parent picker's value names the client by its trailing number.
+        let parent = |value: String| {
+            let app = app.clone();
+            let cookie = cookie.clone();
+            async move {
+                call(
+                    &app,
+                    "update_client",
+                    &[
+                        ("id", &a.to_string()),
+                        ("client[name]", "Alpha BV"),
+                        ("client[currency]", "EUR"),
+                        ("client[industry]", "Law"),
+                        ("client[parent_id]", &value),
+                    ],
+                    Some(&cookie),
+                )
+                .await
+            }
+        };
+        let res = parent(format!("Bravo #{b}")).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let alpha = db.client(Scope::ALL, a).await.unwrap().unwrap();
+        assert_eq!(alpha.parent_name.as_deref(), Some("Bravo"));
+        for bad in [format!("Alpha BV #{a}"), "Bravo".to_string()] {
+            let res = parent(bad.clone()).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            assert!(res.body.contains("client[parent_id]"), "{}", res.body);
+        }
 
         let (sa, sb) = (a.to_string(), b.to_string());
         let res = call(

@@ -75,13 +75,33 @@ test('bulk tag and export, then archive, restore and delete', async ({ page, hyd
   await page.getByRole('button', { name: 'Add tag' }).click();
   await expect(page.locator('table .tag', { hasText: 'VIP' })).toBeVisible();
 
+  const pages: Record<string, string> = {};
   for (const name of ['ACME Corp', 'Globex', '=cmd|calc']) {
     await page.goto(docket.url + '/clients/new');
     await ready(page, hydrated);
     await page.getByLabel('Client name').fill(name);
     await page.getByRole('button', { name: 'Create client' }).click();
     await expect(page.getByRole('heading', { name })).toBeVisible();
+    pages[name] = page.url();
   }
+
+  // Globex becomes part of ACME: suggested while typing, or named by its number without JavaScript.
+  const acmeId = new URL(pages['ACME Corp']).pathname.split('/').pop();
+  await page.goto(pages['Globex'] + '?tab=edit');
+  await ready(page, hydrated);
+  const parent = page.getByLabel('Parent client');
+  if (hydrated) {
+    await parent.fill('acme');
+    await expect(page.locator(`datalist option[value="ACME Corp #${acmeId}"]`)).toHaveCount(1);
+    await parent.fill(`ACME Corp #${acmeId}`);
+  } else {
+    await parent.fill(`#${acmeId}`);
+  }
+  await page.getByRole('button', { name: 'Save client' }).click();
+  if (hydrated) await expect(page.getByText('Saved.')).toBeVisible();
+  else await expect(parent).toHaveValue(`ACME Corp #${acmeId}`);
+  await page.goto(pages['Globex']);
+  await expect(page.locator('dd').getByRole('link', { name: 'ACME Corp' })).toBeVisible();
 
   await page.goto(docket.url + '/clients?sort=name');
   await ready(page, hydrated);

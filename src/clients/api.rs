@@ -34,7 +34,8 @@ pub struct ClientList {
 pub struct ContactList {
     pub page: ListPage<Contact>,
     pub tags: Vec<Tag>,
-    pub clients: Vec<(i64, String)>,
+    /// The client filtered on, to show in its picker: (id, name).
+    pub client: Option<(i64, String)>,
 }
 
 #[server(prefix = "/rpc", endpoint = "list_clients")]
@@ -64,12 +65,6 @@ pub async fn client_detail(id: i64) -> Result<ClientRecord, AppError> {
         locations: db.locations_of(id).await?,
         contacts: db.contacts_of(id).await?,
         all_tags: db.list_tags().await?,
-        parents: db
-            .client_choices(guard::scope(&s))
-            .await?
-            .into_iter()
-            .filter(|(c, _)| *c != id)
-            .collect(),
     })
 }
 
@@ -88,10 +83,14 @@ pub async fn list_contacts(
 ) -> Result<ContactList, AppError> {
     let s = guard::require_user()?;
     let (db, scope) = (guard::db(), guard::scope(&s));
+    let client = match filter.client {
+        Some(id) => db.client(scope, id).await?.map(|c| (id, c.fields.name)),
+        None => None,
+    };
     Ok(ContactList {
         page: db.list_contacts(scope, &filter).await?,
         tags: db.list_tags().await?,
-        clients: db.client_choices(scope).await?,
+        client,
     })
 }
 
@@ -101,17 +100,6 @@ pub async fn list_contacts(
 pub async fn email_owner(email: String, except: Option<i64>) -> Result<Option<String>, AppError> {
     let s = guard::require_user()?;
     editor(&s).email_owner(&email, except).await
-}
-
-/// What the new-client form offers: tags, and the clients that can be a parent.
-#[server(prefix = "/rpc", endpoint = "client_choices")]
-pub async fn client_choices() -> Result<(Vec<Tag>, Vec<(i64, String)>), AppError> {
-    let s = guard::require_user()?;
-    let db = guard::db();
-    Ok((
-        db.list_tags().await?,
-        db.client_choices(guard::scope(&s)).await?,
-    ))
 }
 
 #[server(prefix = "/rpc", endpoint = "list_tags")]

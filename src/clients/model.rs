@@ -207,8 +207,20 @@ impl ClientInput {
     }
 
     pub fn parent(&self) -> Option<i64> {
-        self.parent_id.trim().parse().ok()
+        client_ref(&self.parent_id)
     }
+}
+
+/// The client a text field names: "Name #12" as the client picker fills it, "#12" or "12".
+pub fn client_ref(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let id = text.rsplit_once('#').map_or(text, |(_, id)| id).trim();
+    id.parse().ok().filter(|id| *id > 0)
+}
+
+/// How the client picker shows a client; `client_ref` reads it back.
+pub fn client_ref_text(id: i64, name: &str) -> String {
+    format!("{name} #{id}")
 }
 
 impl LocationInput {
@@ -462,8 +474,6 @@ pub struct ClientRecord {
     pub contacts: Vec<Contact>,
     /// Every tag, for the pickers.
     pub all_tags: Vec<Tag>,
-    /// Other clients, for the parent picker: (id, name).
-    pub parents: Vec<(i64, String)>,
 }
 
 /// One row of the client list.
@@ -657,7 +667,19 @@ pub struct ListPage<T> {
     pub rows: Vec<T>,
 }
 
+/// The client list counts matches up to this many; past it, it says "10,000+".
+pub const COUNT_CAP: i64 = 10_000;
+
 impl<T> ListPage<T> {
+    /// The total as shown: exact up to [`COUNT_CAP`].
+    pub fn total_text(&self) -> String {
+        if self.total > COUNT_CAP {
+            "10,000+".into()
+        } else {
+            self.total.to_string()
+        }
+    }
+
     pub fn pages(&self) -> i64 {
         ((self.total + self.size - 1) / self.size).max(1)
     }
@@ -695,7 +717,7 @@ impl ContactFilter {
         Self {
             q: text(&get, "q"),
             flag: text(&get, "flag").filter(|f| CONTACT_FLAGS.iter().any(|(k, _)| k == f)),
-            client: text(&get, "client").and_then(|c| c.parse().ok()),
+            client: text(&get, "client").and_then(|c| client_ref(&c)),
             tag: text(&get, "tag").and_then(|t| t.parse().ok()),
             archived: Archived::parse(&text(&get, "archived").unwrap_or_default()),
             page,
@@ -731,6 +753,29 @@ pub const BULK_ACTIONS: [(&str, &str); 8] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn totals_past_the_cap_are_not_counted_exactly() {
+        let page = |total| ListPage::<()> {
+            total,
+            page: 1,
+            size: 50,
+            rows: Vec::new(),
+        };
+        assert_eq!(page(COUNT_CAP).total_text(), "10000");
+        assert_eq!(page(COUNT_CAP + 1).total_text(), "10,000+");
+    }
+
+    #[test]
+    fn a_client_is_named_by_its_trailing_number() {
+        assert_eq!(client_ref(&client_ref_text(12, "ACME #3 Corp")), Some(12));
+        assert_eq!(client_ref(" #7 "), Some(7));
+        assert_eq!(client_ref("42"), Some(42));
+        assert_eq!(client_ref("ACME Corp"), None);
+        assert_eq!(client_ref("#0"), None);
+        assert_eq!(client_ref("#-4"), None);
+        assert_eq!(client_ref(""), None);
+    }
 
     #[test]
     fn money_and_days_parse_strictly() {

@@ -56,6 +56,9 @@ pub fn Field(
     #[prop(into)]
     error: Signal<Option<String>>,
     #[prop(optional)] on_input: Option<Callback<String>>,
+    /// The id of a `<datalist>` that suggests values.
+    #[prop(optional, into)]
+    list: Option<String>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -69,6 +72,7 @@ pub fn Field(
                 type=kind
                 value=value
                 required=required
+                list=list
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=move || error.get().is_some().then(|| described.clone())

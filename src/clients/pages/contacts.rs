@@ -1,6 +1,7 @@
 //! `/contacts`: every contact across the clients the technician may see, searchable and
 //! filterable; a contact opens in its client's contact editor.
 
+use super::picker::ClientPicker;
 use crate::clients::api::{list_contacts, ContactList};
 use crate::clients::model::{Archived, ContactFilter, CONTACT_FLAGS, PAGE_SIZES};
 use crate::components::loading::Loading;
@@ -28,11 +29,7 @@ pub fn ContactsPage() -> impl IntoView {
 
 #[component]
 fn ContactListView(list: ContactList, filter: ContactFilter) -> impl IntoView {
-    let ContactList {
-        page,
-        tags,
-        clients,
-    } = list;
+    let ContactList { page, tags, client } = list;
     let pages = page.pages();
     let link = {
         let filter = filter.clone();
@@ -54,15 +51,7 @@ fn ContactListView(list: ContactList, filter: ContactFilter) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <div class="field">
-                <label for="f-client">"Client"</label>
-                <select id="f-client" name="client">
-                    <option value="">"Any"</option>
-                    {clients.into_iter().map(|(id, name)| view! {
-                        <option value=id selected=filter.client == Some(id)>{name}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <ClientPicker label="Client" name="client" chosen=client error=Signal::derive(|| None::<String>) />
             <div class="field">
                 <label for="f-tag">"Tag"</label>
                 <select id="f-tag" name="tag">

@@ -418,7 +418,7 @@ fn EditTab(record: ClientRecord) -> impl IntoView {
             <input type="hidden" name="id" value=c.id />
             <section class="card">
                 <h2>"Client"</h2>
-                <ClientFields fields=c.fields.clone() tags=record.all_tags parents=record.parents checks />
+                <ClientFields fields=c.fields.clone() tags=record.all_tags parent=c.fields.parent().zip(c.parent_name.clone()) checks />
             </section>
             <section class="card">
                 <h2>"Billing"</h2>

@@ -1,6 +1,7 @@
 //! The editors of the client record, shared by the new-client form, the client page and the
 //! contact list: fields of a client, a location and a contact, tag pickers, archive controls.
 
+use super::picker::ClientPicker;
 use crate::clients::api::{email_owner, DeleteArchived, SetArchived};
 use crate::clients::model::{
     ClientInput, ContactInput, Location, LocationInput, Tag, AUTH_METHODS,
@@ -105,14 +106,15 @@ pub fn tag_chips(tags: Vec<Tag>) -> impl IntoView {
 pub fn ClientFields(
     fields: ClientInput,
     tags: Vec<Tag>,
-    parents: Vec<(i64, String)>,
+    /// The parent client now: (id, name).
+    #[prop(default = None)]
+    parent: Option<(i64, String)>,
     checks: LiveChecks,
     /// Billing and notes are left out where they have their own section.
     #[prop(optional)]
     on_name: Option<Callback<String>>,
 ) -> impl IntoView {
     let f = fields;
-    let parent = f.parent();
     view! {
         <Field label="Client name" name="client[name]" value=f.name.clone() required=true
             error=checks.error("client[name]") on_input=on_name.unwrap_or(Callback::new(|_| ())) />
@@ -134,16 +136,7 @@ pub fn ClientFields(
             <Field label="Account code" name="client[account_code]" value=f.account_code.clone() error=checks.error("client[account_code]") />
             <Field label="Colour" name="client[colour]" kind="color" value=if f.colour.is_empty() { "#2456d6".to_string() } else { f.colour.clone() }
                 error=checks.error("client[colour]") />
-            <div class="field">
-                <label for="field-client[parent_id]">"Parent client"</label>
-                <select id="field-client[parent_id]" name="client[parent_id]">
-                    <option value="">"None"</option>
-                    {parents.into_iter().map(|(id, name)| view! {
-                        <option value=id selected=parent == Some(id)>{name}</option>
-                    }).collect_view()}
-                </select>
-                {move || checks.error("client[parent_id]").get().map(|e| view! { <p class="field-error">{e}</p> })}
-            </div>
+            <ClientPicker label="Parent client" name="client[parent_id]" chosen=parent error=checks.error("client[parent_id]") />
         </div>
         <TagPicker section="client" tags selected=f.tag_ids.clone() />
     }

@@ -158,7 +158,7 @@ fn ClientTable(
             ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
         )
     };
-    let total = page.total;
+    let (total, empty) = (page.total_text(), page.total == 0);
     view! {
         <section class="card">
             <div class="list-head">
@@ -221,7 +221,7 @@ fn ClientTable(
                         </tbody>
                     </table>
                 </div>
-                {(total == 0).then(|| view! { <p class="muted">"No clients match."</p> })}
+                {empty.then(|| view! { <p class="muted">"No clients match."</p> })}
                 {can_write.then(|| view! {
                     <div class="bulk">
                         <div class="field">

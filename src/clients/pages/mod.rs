@@ -6,3 +6,4 @@ pub mod editors;
 pub mod import;
 pub mod list;
 pub mod new;
+pub mod picker;

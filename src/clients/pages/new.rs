@@ -2,7 +2,7 @@
 //! saved together or not at all. Similar existing clients show while the name is typed.
 
 use super::editors::{BillingFields, ClientFields, ContactFields, LocationFields, TextArea};
-use crate::clients::api::{client_choices, similar_clients, CreateClient};
+use crate::clients::api::{list_tags, similar_clients, CreateClient};
 use crate::clients::model::{field_problem, ClientInput, ContactInput, LocationInput};
 use crate::components::form::{form_error, FormError, LiveChecks};
 use crate::components::loading::Loading;
@@ -11,22 +11,19 @@ use leptos_meta::Title;
 
 #[component]
 pub fn NewClientPage() -> impl IntoView {
-    let choices = Resource::new(|| (), |_| client_choices());
+    let tags = Resource::new(|| (), |_| list_tags());
     view! {
         <Title text="New client" />
         <p><a href="/clients">"← Clients"</a></p>
         <h1>"New client"</h1>
         <Transition fallback=Loading>
-            {move || choices.get().map(|r| r.map(|(tags, parents)| view! { <NewClientForm tags parents /> }))}
+            {move || tags.get().map(|r| r.map(|tags| view! { <NewClientForm tags /> }))}
         </Transition>
     }
 }
 
 #[component]
-fn NewClientForm(
-    tags: Vec<crate::clients::model::Tag>,
-    parents: Vec<(i64, String)>,
-) -> impl IntoView {
+fn NewClientForm(tags: Vec<crate::clients::model::Tag>) -> impl IntoView {
     let create = ServerAction::<CreateClient>::new();
     let checks = LiveChecks::new(create, field_problem);
     let name = RwSignal::new(String::new());
@@ -39,7 +36,7 @@ fn NewClientForm(
         <ActionForm action=create on:input=move |ev| checks.input(ev)>
             <section class="card">
                 <h2>"Client"</h2>
-                <ClientFields fields=blank.clone() tags parents checks on_name=Callback::new(move |v| name.set(v)) />
+                <ClientFields fields=blank.clone() tags checks on_name=Callback::new(move |v| name.set(v)) />
                 <Transition>
                     {move || similar.get().and_then(Result::ok).filter(|s| !s.is_empty()).map(|found| view! {
                         <div class="field-warning" role="status" data-testid="similar-clients">

@@ -4,8 +4,8 @@
 
 use super::{like_pattern, placeholders, Db, DbResult, Tx};
 use crate::clients::model::{
-    domain_of, format_money, name_key, parse_days, parse_money, Client, ClientFilter, ClientInput,
-    ClientRow, ClientSort, ListPage, Tag,
+    domain_of, format_money, name_key, parse_days, parse_money, Archived, Client, ClientFilter,
+    ClientInput, ClientRow, ClientSort, ListPage, Tag, COUNT_CAP,
 };
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
@@ -113,15 +113,40 @@ struct ListDbRow {
     locations: i64,
 }
 
-/// The list's conditions after the scope: $2 archived mode, $3 tag, $4 industry, $5 referral,
-/// $6 lead, $7/$8 created range, then a [`Search`].
-const LIST_WHERE: &str = "AND ($2 = 'include' OR ($2 = 'only') = (c.archived_at IS NOT NULL)) \
-     AND ($3 IS NULL OR c.id IN (SELECT client_id FROM client_tags WHERE tag_id = $3)) \
+/// The list's conditions after the scope and [`archived_where`]: $3 tag, $4 industry,
+/// $5 referral, $6 lead, $7/$8 created range, then a [`Search`].
+const LIST_WHERE: &str =
+    "AND ($3 IS NULL OR c.id IN (SELECT client_id FROM client_tags WHERE tag_id = $3)) \
      AND ($4 IS NULL OR c.industry = $4) \
      AND ($5 IS NULL OR c.referral = $5) \
      AND ($6 IS NULL OR c.lead = $6) \
      AND ($7 IS NULL OR c.created_at >= $7) \
      AND ($8 IS NULL OR c.created_at < $8)";
+
+/// Which archived clients a list shows, written out so that the planner sees
+/// `archived_at IS NULL` and can read the index of active clients by name; $2 is the mode,
+/// checked once per query.
+fn archived_where(mode: Archived) -> &'static str {
+    match mode {
+        Archived::Hide => "AND c.archived_at IS NULL AND $2 = 'hide'",
+        Archived::Include => "AND $2 = 'include'",
+        Archived::Only => "AND c.archived_at IS NOT NULL AND $2 = 'only'",
+    }
+}
+
+/// How many of the viewer's last opened clients lead the "recently opened" order.
+const RECENT_OPENS: i64 = 100;
+/// The viewer's ($V) last opened clients, newest first ($N of them).
+macro_rules! recent_opens {
+    ($viewer:literal, $n:literal) => {
+        concat!(
+            "SELECT client_id, opened_at FROM client_opens WHERE user_id = ",
+            $viewer,
+            " ORDER BY opened_at DESC, client_id LIMIT ",
+            $n
+        )
+    };
+}
 
 /// The API list's conditions after the scope: $2 archived too, $3 id, $4 name, $5 account
 /// code, $6/$7 created range, $8/$11 updated range, $12/$13 the sync cursor (changed after
@@ -157,25 +182,91 @@ const SEARCH_LIKE: &str = "AND c.id IN (SELECT s.client_id FROM search_index s \
 /// No search: the two values are unused (and NULL).
 const NO_SEARCH: &str = "AND CAST($9 AS TEXT) IS NULL AND CAST($10 AS TEXT) IS NULL";
 
-/// The client list's page query, ordered by `order`, searching with `search`.
-fn list_sql(order: &str, search: &str) -> String {
+/// The list's columns of the clients with the given ids ($1 on).
+fn list_rows_sql(n: usize) -> String {
     format!(
         "SELECT c.id, c.name, c.lead, c.industry, c.archived_at IS NOT NULL AS archived, \
          (SELECT k.name FROM contacts k WHERE k.client_id = c.id AND k.is_primary AND k.archived_at IS NULL) AS primary_contact, \
          (SELECT l.city FROM locations l WHERE l.client_id = c.id AND l.is_primary AND l.archived_at IS NULL) AS city, \
          (SELECT COUNT(*) FROM contacts k WHERE k.client_id = c.id AND k.archived_at IS NULL) AS contacts, \
          (SELECT COUNT(*) FROM locations l WHERE l.client_id = c.id AND l.archived_at IS NULL) AS locations \
-         FROM clients c LEFT JOIN client_opens o ON o.client_id = c.id AND o.user_id = $11 \
-         WHERE {SCOPE} {LIST_WHERE} {search} ORDER BY {order} LIMIT $12 OFFSET $13"
+         FROM clients c WHERE c.id IN ({})",
+        placeholders(1, n)
     )
 }
 
+/// The queries of one client list page. Each binds $1-$10 with [`bind_list`]; the page
+/// queries add their own values after those.
+struct ListSql {
+    /// How many match, counted up to one past [`COUNT_CAP`].
+    count: String,
+    /// The viewer's recently opened clients that match ($11 how many, $12 the viewer).
+    opened: String,
+    /// One page of ids in the chosen order ($11 limit, $12 offset); in the "recently
+    /// opened" order, the clients after the opened ones ($13 the viewer, $14 how many opened).
+    page: String,
+}
+
+impl ListSql {
+    fn new(sort: ClientSort, archived: Archived, search: &str) -> Self {
+        let filter = format!("{SCOPE} {} {LIST_WHERE} {search}", archived_where(archived));
+        let order = match sort {
+            ClientSort::Recent => concat!(
+                "AND c.id NOT IN (SELECT client_id FROM (",
+                recent_opens!("$13", "$14"),
+                ") r) ORDER BY lower(c.name), c.id"
+            ),
+            ClientSort::Name => "ORDER BY lower(c.name), c.id",
+            ClientSort::Created => "ORDER BY c.created_at DESC, c.id DESC",
+            ClientSort::Updated => "ORDER BY c.updated_at DESC, c.id DESC",
+        };
+        ListSql {
+            count: format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM clients c WHERE {filter} LIMIT {}) n",
+                COUNT_CAP + 1
+            ),
+            opened: format!(
+                "SELECT c.id FROM ({}) o JOIN clients c ON c.id = o.client_id \
+                 WHERE {filter} ORDER BY o.opened_at DESC, c.id",
+                recent_opens!("$12", "$11")
+            ),
+            page: format!("SELECT c.id FROM clients c WHERE {filter} {order} LIMIT $11 OFFSET $12"),
+        }
+    }
+}
+
+/// Binds the list filter's values, $1 to $10.
+macro_rules! bind_list {
+    ($q:expr, $scope:expr, $f:expr, $b:expr) => {
+        $q.bind($scope.restricted_user)
+            .bind($b.archived)
+            .bind($f.tag)
+            .bind(&$f.industry)
+            .bind(&$f.referral)
+            .bind($f.lead)
+            .bind($b.from)
+            .bind($b.to)
+            .bind(&$b.search.index)
+            .bind(&$b.search.pattern)
+    };
+}
+
 impl Db {
-    /// SQLite's plan for a client list page with a search, one line per step (empty on
-    /// PostgreSQL): what the test that no list scans a whole table reads.
-    pub async fn client_search_plan(&self) -> DbResult<Vec<String>> {
-        self.sqlite_plan(&list_sql("lower(c.name), c.id", SEARCH_FTS))
-            .await
+    /// SQLite's plans for the client list's queries, one line per step (empty on
+    /// PostgreSQL): what the test that no list reads a whole table reads. Each is named.
+    pub async fn client_list_plans(&self) -> DbResult<Vec<(&'static str, Vec<String>)>> {
+        let default = ListSql::new(ClientSort::Recent, Archived::Hide, NO_SEARCH);
+        let searched = ListSql::new(ClientSort::Name, Archived::Hide, SEARCH_FTS);
+        let mut plans = Vec::new();
+        for (name, sql) in [
+            ("count", &default.count),
+            ("recently opened", &default.opened),
+            ("page after the recently opened", &default.page),
+            ("page of a search", &searched.page),
+        ] {
+            plans.push((name, self.sqlite_plan(sql).await?));
+        }
+        Ok(plans)
     }
 }
 
@@ -270,41 +361,67 @@ impl Db {
         ))
     }
 
-    /// One page of the list, and the number of matching clients. `viewer` orders the
-    /// clients they opened last first.
+    /// One page of the list, and the number of matching clients up to just past
+    /// [`COUNT_CAP`]. In the default order the clients `viewer` opened last come first, then
+    /// the rest by name.
     pub async fn list_clients(
         &self,
         scope: Scope,
         viewer: i64,
         f: &ClientFilter,
     ) -> DbResult<ListPage<ClientRow>> {
-        let order = match f.sort {
-            ClientSort::Recent => "(o.opened_at IS NULL), o.opened_at DESC, lower(c.name), c.id",
-            ClientSort::Name => "lower(c.name), c.id",
-            ClientSort::Created => "c.created_at DESC, c.id DESC",
-            ClientSort::Updated => "c.updated_at DESC, c.id DESC",
-        };
         let b = ListBinds::new(self, f);
-        let search = b.search.sql;
-        let count_sql =
-            format!("SELECT COUNT(*) FROM clients c WHERE {SCOPE} {LIST_WHERE} {search}");
-        let list_sql = list_sql(order, search);
+        let sql = ListSql::new(f.sort, f.archived, b.search.sql);
         let offset = (f.page - 1) * f.size;
-        let (total, rows): (i64, Vec<ListDbRow>) = on_pool!(self, pool => {
-            let total = sqlx::query_scalar(&count_sql)
-                .bind(scope.restricted_user).bind(b.archived).bind(f.tag).bind(&f.industry)
-                .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.search.index).bind(&b.search.pattern)
+        let (total, ids): (i64, Vec<i64>) = on_pool!(self, pool => {
+            let total = bind_list!(sqlx::query_scalar(&sql.count), scope, f, b)
                 .fetch_one(pool).await?;
-            let rows = sqlx::query_as(&list_sql)
-                .bind(scope.restricted_user).bind(b.archived).bind(f.tag).bind(&f.industry)
-                .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.search.index).bind(&b.search.pattern)
-                .bind(viewer).bind(f.size).bind(offset)
-                .fetch_all(pool).await?;
-            (total, rows)
+            let mut ids = Vec::new();
+            let mut rest_offset = offset;
+            if f.sort == ClientSort::Recent {
+                let opened: Vec<i64> = bind_list!(sqlx::query_scalar(&sql.opened), scope, f, b)
+                    .bind(RECENT_OPENS).bind(viewer)
+                    .fetch_all(pool).await?;
+                rest_offset = (offset - opened.len() as i64).max(0);
+                ids.extend(opened.into_iter().skip(offset as usize).take(f.size as usize));
+            }
+            let wanted = f.size - ids.len() as i64;
+            if wanted > 0 {
+                let q = bind_list!(sqlx::query_scalar(&sql.page), scope, f, b)
+                    .bind(wanted).bind(rest_offset);
+                let more: Vec<i64> = if f.sort == ClientSort::Recent {
+                    q.bind(viewer).bind(RECENT_OPENS).fetch_all(pool).await?
+                } else {
+                    q.fetch_all(pool).await?
+                };
+                ids.extend(more);
+            }
+            (total, ids)
         });
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut tags = self.tags_of("client", &ids).await?;
-        let rows = rows
+        Ok(ListPage {
+            total,
+            page: f.page,
+            size: f.size,
+            rows: self.client_rows(&ids).await?,
+        })
+    }
+
+    /// The list rows of these clients, in the order given.
+    async fn client_rows(&self, ids: &[i64]) -> DbResult<Vec<ClientRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = list_rows_sql(ids.len());
+        let mut rows: Vec<ListDbRow> = on_pool!(self, pool => {
+            let mut q = sqlx::query_as(&sql);
+            for id in ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(pool).await
+        })?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+        let mut tags = self.tags_of("client", ids).await?;
+        Ok(rows
             .into_iter()
             .map(|r| ClientRow {
                 tags: take_tags(&mut tags, r.id),
@@ -318,26 +435,21 @@ impl Db {
                 locations: r.locations,
                 archived: r.archived,
             })
-            .collect();
-        Ok(ListPage {
-            total,
-            page: f.page,
-            size: f.size,
-            rows,
-        })
+            .collect())
     }
 
     /// The ids of every client the filter matches (for exporting a whole view).
     pub async fn filtered_client_ids(&self, scope: Scope, f: &ClientFilter) -> DbResult<Vec<i64>> {
         let b = ListBinds::new(self, f);
-        let search = b.search.sql;
         let sql = format!(
-            "SELECT c.id FROM clients c WHERE {SCOPE} {LIST_WHERE} {search} ORDER BY lower(c.name), c.id"
+            "SELECT c.id FROM clients c WHERE {SCOPE} {} {LIST_WHERE} {} ORDER BY lower(c.name), c.id",
+            archived_where(f.archived),
+            b.search.sql
         );
-        Ok(on_pool!(self, pool => sqlx::query_scalar(&sql)
-            .bind(scope.restricted_user).bind(b.archived).bind(f.tag).bind(&f.industry)
-            .bind(&f.referral).bind(f.lead).bind(b.from).bind(b.to).bind(&b.search.index).bind(&b.search.pattern)
-            .fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => bind_list!(sqlx::query_scalar(&sql), scope, f, b)
+            .fetch_all(pool).await)?,
+        )
     }
 
     /// One page of the clients the query matches, and how many match: oldest first, or in
@@ -443,11 +555,25 @@ impl Db {
             ClientColumn::Industry => "industry",
             ClientColumn::Referral => "referral",
         };
-        let sql = format!(
-            "SELECT DISTINCT c.{col} FROM clients c WHERE {SCOPE} AND c.{col} <> '' ORDER BY c.{col} LIMIT 200"
-        );
-        Ok(on_pool!(self, pool => sqlx::query_scalar(&sql)
-            .bind(scope.restricted_user).fetch_all(pool).await)?)
+        // Over every client, each next value is one index seek past the last, not a read of
+        // every row; a restricted technician's few clients are read directly.
+        Ok(match scope.restricted_user {
+            None => {
+                let sql = format!(
+                    "WITH RECURSIVE v(x) AS (SELECT MIN({col}) FROM clients WHERE {col} > '' \
+                     UNION ALL SELECT (SELECT MIN({col}) FROM clients WHERE {col} > v.x) FROM v \
+                     WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL LIMIT 200"
+                );
+                on_pool!(self, pool => sqlx::query_scalar(&sql).fetch_all(pool).await)?
+            }
+            Some(user) => {
+                let sql = format!(
+                    "SELECT DISTINCT c.{col} FROM clients c WHERE {SCOPE} AND c.{col} <> '' \
+                     ORDER BY c.{col} LIMIT 200"
+                );
+                on_pool!(self, pool => sqlx::query_scalar(&sql).bind(user).fetch_all(pool).await)?
+            }
+        })
     }
 
     /// Remembers that `user` opened `client` (the list's default order).
