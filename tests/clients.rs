@@ -650,22 +650,31 @@ async fn edits_bulk_actions_and_archiving_are_audited_per_record() {
             "tag names are unique per kind"
         );
 
-        let res = call(
-            &app,
-            "update_client",
-            &[
-                ("id", &a.to_string()),
-                ("client[name]", "Alpha BV"),
-                ("client[currency]", "EUR"),
-                ("client[industry]", "Law"),
-            ],
-            Some(&cookie),
-        )
-        .await;
+        // Alpha's edit, with the parent picker's text.
+        let update = |parent: String| {
+            let app = app.clone();
+            let cookie = cookie.clone();
+            async move {
+                call(
+                    &app,
+                    "update_client",
+                    &[
+                        ("id", &a.to_string()),
+                        ("client[name]", "Alpha BV"),
+                        ("client[currency]", "EUR"),
+                        ("client[industry]", "Law"),
+                        ("client[parent_id]", &parent),
+                    ],
+                    Some(&cookie),
+                )
+                .await
+            }
+        };
+        let res = update(String::new()).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let rows = audit_rows(db).await;
-        let update = rows.iter().find(|r| r.action == "client.update").unwrap();
-        let fields: Vec<_> = update.changes.iter().map(|c| c.field.as_str()).collect();
+        let entry = rows.iter().find(|r| r.action == "client.update").unwrap();
+        let fields: Vec<_> = entry.changes.iter().map(|c| c.field.as_str()).collect();
         assert!(
             fields.contains(&"name")
                 && fields.contains(&"currency")
@@ -678,31 +687,12 @@ async fn edits_bulk_actions_and_archiving_are_audited_per_record() {
         );
 
         // The parent picker's value names the client by its trailing number.
-        let parent = |value: String| {
-            let app = app.clone();
-            let cookie = cookie.clone();
-            async move {
-                call(
-                    &app,
-                    "update_client",
-                    &[
-                        ("id", &a.to_string()),
-                        ("client[name]", "Alpha BV"),
-                        ("client[currency]", "EUR"),
-                        ("client[industry]", "Law"),
-                        ("client[parent_id]", &value),
-                    ],
-                    Some(&cookie),
-                )
-                .await
-            }
-        };
-        let res = parent(format!("Bravo #{b}")).await;
+        let res = update(format!("Bravo #{b}")).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let alpha = db.client(Scope::ALL, a).await.unwrap().unwrap();
         assert_eq!(alpha.parent_name.as_deref(), Some("Bravo"));
         for bad in [format!("Alpha BV #{a}"), "Bravo".to_string()] {
-            let res = parent(bad.clone()).await;
+            let res = update(bad.clone()).await;
             assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
             assert!(res.body.contains("client[parent_id]"), "{}", res.body);
         }
