@@ -665,6 +665,41 @@ async fn admins_manage_users_and_every_change_is_audited() {
         .await;
         assert_eq!(upd.status, StatusCode::OK, "{}", upd.body);
         assert_eq!(db.user_client_ids(tom.id).await.unwrap(), vec![acme]);
+        // A client is added by the picker's "Name #id" (or "#id"), the kept ones stay ticked;
+        // a name that is not a client is refused at the field.
+        let restrict = async |add: &str, kept: (&str, i64)| {
+            let kept_id = kept.1.to_string();
+            let form = [
+                ("id", tom_id.as_str()),
+                ("name", "Tom T"),
+                ("role", "read_only"),
+                ("restricted", "on"),
+                ("add_client", add),
+                (kept.0, kept_id.as_str()),
+            ];
+            call(&app, "update_user", &form, Some(&cookie)).await
+        };
+        for add in ["Globex".to_string(), format!("Nobody #{}", globex + 100)] {
+            let upd = restrict(&add, ("client_ids[0]", acme)).await;
+            assert_eq!(upd.status, StatusCode::UNPROCESSABLE_ENTITY, "{add}");
+            assert!(upd.body.contains("add_client"), "{}", upd.body);
+        }
+        let upd = restrict(&format!("Globex #{globex}"), ("client_ids[0]", acme)).await;
+        assert_eq!(upd.status, StatusCode::OK, "{}", upd.body);
+        assert_eq!(
+            db.user_clients(tom.id).await.unwrap(),
+            [(acme, "ACME".into()), (globex, "Globex".into())]
+        );
+        let upd = restrict("", ("client_ids[1]", globex)).await;
+        assert_eq!(upd.status, StatusCode::OK, "{}", upd.body);
+        assert_eq!(
+            db.user_client_ids(tom.id).await.unwrap(),
+            [globex],
+            "ACME unticked"
+        );
+        let upd = restrict("", ("client_ids[0]", acme)).await;
+        assert_eq!(upd.status, StatusCode::OK, "{}", upd.body);
+        assert_eq!(db.user_client_ids(tom.id).await.unwrap(), [acme]);
         let headers =
             axum::http::HeaderMap::from_iter([(header::COOKIE, tom_cookie.parse().unwrap())]);
         let session = docket::server::auth::session::load(db, &headers)
@@ -739,7 +774,10 @@ async fn admins_manage_users_and_every_change_is_audited() {
             })
             .await
             .unwrap();
-        assert_eq!(updates.total, 2);
+        assert_eq!(
+            updates.total, 5,
+            "two saves, and three more of the client access"
+        );
         let first = updates.rows.last().unwrap();
         let fields: Vec<_> = first
             .changes
@@ -805,7 +843,7 @@ async fn admins_manage_users_and_every_change_is_audited() {
         let page = get(&app, "/admin/audit?action=user.update", Some(&cookie)).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(
-            page.body.contains("2 entries"),
+            page.body.contains("5 entries"),
             "{}",
             &page.body[..page.body.len().min(400)]
         );

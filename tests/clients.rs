@@ -417,7 +417,7 @@ async fn restricted_technicians_see_only_their_clients() {
             1
         );
         assert_eq!(
-            db.client_choices(scope).await.unwrap(),
+            db.user_clients(tech).await.unwrap(),
             [(acme, "ACME".to_string())]
         );
 
@@ -818,5 +818,44 @@ async fn csv_export_has_exactly_the_filtered_rows_with_formulas_neutralised() {
             "{}",
             all.body
         );
+    });
+}
+
+#[tokio::test]
+async fn a_search_that_many_clients_match_pages_in_name_order() {
+    on_each_engine!(|db| {
+        // More matches than the list reads one by one: it scans clients in name order instead.
+        let mut tx = db.begin().await.unwrap();
+        for i in (0..1010).rev() {
+            let id = tx
+                .insert_client(&client(&format!("Manyfold {i:04}")))
+                .await
+                .unwrap();
+            if i == 3 {
+                tx.set_client_archived(id, true).await.unwrap();
+            }
+        }
+        tx.insert_client(&client("Other")).await.unwrap();
+        tx.commit().await.unwrap();
+        let expected: Vec<String> = (0..1010)
+            .filter(|i| *i != 3)
+            .map(|i| format!("Manyfold {i:04}"))
+            .collect();
+        for sort in [ClientSort::Name, ClientSort::Recent] {
+            for page in [1, 2, 21] {
+                let f = ClientFilter {
+                    q: Some("manyfold".into()),
+                    sort,
+                    page,
+                    ..Default::default()
+                };
+                let found = db.list_clients(Scope::ALL, 0, &f).await.unwrap();
+                assert_eq!(found.total, 1009, "{sort:?}");
+                let start = ((page - 1) * 50) as usize;
+                let want = &expected[start.min(1009)..(start + 50).min(1009)];
+                let got: Vec<String> = found.rows.into_iter().map(|r| r.name).collect();
+                assert_eq!(got, want, "{sort:?} page {page}");
+            }
+        }
     });
 }

@@ -497,6 +497,26 @@ async fn locations_and_contacts_follow_the_same_rules_and_the_keys_restriction()
         assert_eq!(names(&json, "clients"), ["Globex"]);
         let (_, json) = rest(&app, Method::GET, "contacts", &tech, None).await;
         assert_eq!(names(&json, "contacts"), ["Hank Scorpio"]);
+        let (_, json) = rest(&app, Method::GET, "locations", &tech, None).await;
+        assert_eq!(
+            (names(&json, "locations"), &json["total"]),
+            (vec!["HQ".to_string()], &json!(1))
+        );
+        assert_eq!(json["locations"][0]["client_id"], globex);
+        let (_, json) = rest(&app, Method::GET, "locations", &admin, None).await;
+        assert_eq!(names(&json, "locations"), ["HQ", "HQ", "Depot"]);
+        let (_, json) = rest(
+            &app,
+            Method::GET,
+            &format!("locations?client_id={acme}&page_size=1&page=2"),
+            &admin,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (names(&json, "locations"), &json["total"]),
+            (vec!["Depot".to_string()], &json!(2))
+        );
 
         // Archive then delete a contact.
         let path = format!("contacts/{wile_id}");
@@ -546,7 +566,7 @@ async fn the_openapi_document_covers_every_operation_and_the_fields_the_api_take
                 assert_status(&res, StatusCode::UNAUTHORIZED);
             }
         }
-        assert_eq!(operations, 16);
+        assert_eq!(operations, 17);
 
         // Each schema's fields are the ones the API takes: every documented input field of a
         // client is accepted, and the answer carries every documented output field.
@@ -624,20 +644,22 @@ async fn the_reference_page_shows_every_operation_and_schema() {
     });
 }
 
-/// Every page of a sync from `start`, following `next`; the last answer's cursor too.
-async fn sync(app: &axum::Router, key: &str, start: &str) -> (Vec<String>, String) {
+/// Every page of a sync of `path` (a list of records) from `start`, following `next`: the
+/// names seen, and the last answer's cursor.
+async fn sync(app: &axum::Router, key: &str, path: &str, start: &str) -> (Vec<String>, String) {
+    let kind = path.rsplit('/').next().unwrap();
     let (mut seen, mut query) = (Vec::new(), start.to_string());
     loop {
         let (res, json) = rest(
             app,
             Method::GET,
-            &format!("clients?page_size=2&{query}"),
+            &format!("{path}?page_size=2&{query}"),
             key,
             None,
         )
         .await;
         assert_status(&res, StatusCode::OK);
-        let page = names(&json, "clients");
+        let page = names(&json, kind);
         let next = json["next"].as_str().unwrap().to_string();
         query = format!("cursor={next}");
         if page.is_empty() {
@@ -685,12 +707,12 @@ async fn a_sync_sees_every_change_once_while_writes_happen_and_sees_deletions() 
         .await;
         rest(&app, Method::POST, "clients", &admin, Some(acme_body("F"))).await;
         // Changes still settling wait for the next call; nothing is skipped or repeated.
-        let (seen, cursor) = sync(&app, &admin, &format!("cursor={next}")).await;
+        let (seen, cursor) = sync(&app, &admin, "clients", &format!("cursor={next}")).await;
         assert_eq!(seen, ["C", "D", "E"]);
         tokio::time::sleep(settle).await;
-        let (seen, cursor) = sync(&app, &admin, &format!("cursor={cursor}")).await;
+        let (seen, cursor) = sync(&app, &admin, "clients", &format!("cursor={cursor}")).await;
         assert_eq!(seen, ["A", "F"]);
-        let (seen, _) = sync(&app, &admin, &format!("cursor={cursor}")).await;
+        let (seen, _) = sync(&app, &admin, "clients", &format!("cursor={cursor}")).await;
         assert!(seen.is_empty());
         let (res, json) = rest(&app, Method::GET, "clients?cursor=banana", &admin, None).await;
         assert_refused(&res, &json, StatusCode::BAD_REQUEST);
@@ -780,5 +802,93 @@ async fn a_sync_sees_every_change_once_while_writes_happen_and_sees_deletions() 
         assert!(deleted(&json).is_empty());
         let (res, json) = rest(&app, Method::GET, "deleted", &admin, None).await;
         assert_refused(&res, &json, StatusCode::UNPROCESSABLE_ENTITY);
+    });
+}
+
+#[tokio::test]
+async fn contacts_and_locations_sync_the_same_way() {
+    on_each_engine!(|db| {
+        let app = app(db);
+        let (_, admin) = key(db, "boss@example.com", Role::Admin).await;
+        let start = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let (_, json) = rest(
+            &app,
+            Method::POST,
+            "clients",
+            &admin,
+            Some(acme_body("Acme")),
+        )
+        .await;
+        let acme = json["client"]["id"].as_i64().unwrap();
+        let hq = json["client"]["primary_location"]["id"].as_i64().unwrap();
+        let mut ids = Vec::new();
+        for name in ["Ann", "Bob", "Cy"] {
+            let body = json!({"contact": {"client_id": acme, "name": name}});
+            let (_, json) = rest(&app, Method::POST, "contacts", &admin, Some(body)).await;
+            ids.push(json["contact"]["id"].as_i64().unwrap());
+        }
+        let settle = std::time::Duration::from_millis(5200);
+        tokio::time::sleep(settle).await;
+
+        // In change order, not by name: Ann, then Bob; then Ann changes, Dee and a depot come.
+        let (_, json) = rest(
+            &app,
+            Method::GET,
+            &format!("contacts?page_size=2&updated_from={start}"),
+            &admin,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (names(&json, "contacts"), &json["total"]),
+            (vec!["Ann".into(), "Bob".into()], &json!(3))
+        );
+        let next = json["next"].as_str().unwrap().to_string();
+        let change = json!({"contact": {"title": "Boss"}});
+        rest(
+            &app,
+            Method::PUT,
+            &format!("contacts/{}", ids[0]),
+            &admin,
+            Some(change),
+        )
+        .await;
+        let dee = json!({"contact": {"client_id": acme, "name": "Dee"}});
+        rest(&app, Method::POST, "contacts", &admin, Some(dee)).await;
+        let depot = json!({"location": {"name": "Depot", "state": "UT", "country": "NL"}});
+        let locations = format!("clients/{acme}/locations");
+        rest(&app, Method::POST, &locations, &admin, Some(depot)).await;
+        let change = json!({"location": {"notes": "Ring twice"}});
+        rest(
+            &app,
+            Method::PUT,
+            &format!("locations/{hq}"),
+            &admin,
+            Some(change),
+        )
+        .await;
+
+        let (seen, contacts) = sync(&app, &admin, "contacts", &format!("cursor={next}")).await;
+        assert_eq!(seen, ["Cy"]);
+        let (seen, all) = sync(&app, &admin, "locations", &format!("updated_from={start}")).await;
+        assert!(seen.is_empty(), "the HQ change is still settling: {seen:?}");
+        let (seen, own) = sync(&app, &admin, &locations, &format!("updated_from={start}")).await;
+        assert!(seen.is_empty(), "{seen:?}");
+        tokio::time::sleep(settle).await;
+        let (seen, _) = sync(&app, &admin, "contacts", &format!("cursor={contacts}")).await;
+        assert_eq!(seen, ["Ann", "Dee"]);
+        for (path, cursor) in [("locations", all), (locations.as_str(), own)] {
+            let (seen, _) = sync(&app, &admin, path, &format!("cursor={cursor}")).await;
+            assert_eq!(seen, ["Depot", "HQ"], "{path}");
+        }
+        let (_, json) = rest(
+            &app,
+            Method::GET,
+            &format!("contacts?created_from={start}&search=de"),
+            &admin,
+            None,
+        )
+        .await;
+        assert_eq!(names(&json, "contacts"), ["Dee"]);
     });
 }

@@ -158,6 +158,13 @@ async fn search_finds_any_part_near_misses_and_follows_every_write() {
             "archived"
         );
         let mut tx = db.begin().await.unwrap();
+        tx.set_contact_archived(wile, false).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(
+            has(&found(db, all, "wile").await, "contact", "Wile Coyote"),
+            "restored"
+        );
+        let mut tx = db.begin().await.unwrap();
         tx.set_client_archived(acme, true).await.unwrap();
         tx.commit().await.unwrap();
         assert!(
@@ -249,8 +256,8 @@ async fn list_and_global_search_read_only_what_matches_on_sqlite() {
             .filter(|step| !subqueries.contains(step))
             .filter(|step| step.starts_with("SCAN") && !step.contains("VIRTUAL TABLE"))
             .filter(|step| !step.starts_with("SCAN tags"))
-            .filter(|step| !step.contains("USING INDEX clients_active_name"))
-            .filter(|step| !step.contains("USING COVERING INDEX clients_active_name"))
+            // The indexes of active clients, read in order until the page or the cap is full.
+            .filter(|step| !step.contains("INDEX clients_active_"))
             .collect();
         assert!(scans.is_empty(), "{query} scans a table: {plan:#?}");
         if query.starts_with("page after") {
@@ -263,5 +270,17 @@ async fn list_and_global_search_read_only_what_matches_on_sqlite() {
             );
         }
     }
+    // The API's total of active clients reads a small index of active clients, not the
+    // table; its page reads clients in id order until the page is full, sorting nothing.
+    let api = db.api_client_plans().await.unwrap();
+    let (_, count) = &api[0];
+    assert!(
+        count
+            .iter()
+            .any(|s| s.contains("COVERING INDEX clients_active_")),
+        "{count:#?}"
+    );
+    let (_, page) = &api[1];
+    assert!(!page.iter().any(|s| s.contains("TEMP B-TREE")), "{page:#?}");
     test_db.finish().await;
 }

@@ -90,3 +90,46 @@ test('two-factor enrolment, then sign-in with a code', async ({ page, hydrated, 
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'Welcome to Docket' })).toBeVisible();
 });
+
+test('an admin restricts a technician to clients found by typing', async ({ page, hydrated, docket, request }) => {
+  docket.createUser('ana@example.com', PASSWORD, 'admin');
+  docket.createUser('tom@example.com', PASSWORD);
+  const key = docket.cli('api-key', 'create', '--name', 'setup', '--user', 'ana@example.com').trim().split('\n').pop()!;
+  const ids: Record<string, number> = {};
+  for (const name of ['ACME Corporation', 'Globex']) {
+    const made = await request.post(`${docket.url}/api/v1/clients`, {
+      headers: { Authorization: `Bearer ${key}` },
+      data: { client: { name, primary_location: { name: 'Office', state: 'UT', country: 'NL' } } },
+    });
+    expect(made.status()).toBe(201);
+    ids[name] = (await made.json()).client.id;
+  }
+  await signIn(page, hydrated, docket.url, 'ana@example.com', PASSWORD);
+  await expect(page.getByRole('heading', { name: 'Welcome to Docket' })).toBeVisible();
+  await page.goto(docket.url + '/admin/users');
+  await page.getByRole('link', { name: 'tom' }).click();
+  await ready(page, hydrated);
+  const access = page.getByRole('group', { name: 'Client access' });
+  await access.getByLabel('Only the clients below').check();
+  const add = access.getByLabel('Add a client');
+  if (hydrated) {
+    await add.fill('acme');
+    await expect(page.locator(`datalist option[value="ACME Corporation #${ids['ACME Corporation']}"]`)).toHaveCount(1);
+    await add.fill(`ACME Corporation #${ids['ACME Corporation']}`);
+  } else {
+    await add.fill(`#${ids['ACME Corporation']}`);
+  }
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await expect(access.getByLabel('ACME Corporation')).toBeChecked();
+  await expect(access.getByLabel('Globex')).toHaveCount(0);
+
+  await page.goto(docket.url + '/logout');
+  await ready(page, hydrated);
+  await page.getByRole('main').getByRole('button', { name: 'Sign out', exact: true }).click();
+  await signIn(page, hydrated, docket.url, 'tom@example.com', PASSWORD);
+  await expect(page.getByRole('heading', { name: 'Welcome to Docket' })).toBeVisible();
+  await page.goto(docket.url + '/clients');
+  await expect(page.getByRole('link', { name: 'ACME Corporation' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Globex' })).toHaveCount(0);
+});

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use {
     crate::accounts::model::{email_problem, name_problem, password_problem},
     crate::server::auth::{guard, password},
-    crate::server::db::{AuditEntry, NewUser, UserChanges, UserRow},
+    crate::server::db::{AuditEntry, NewUser, Scope, UserChanges, UserRow},
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,8 +29,7 @@ pub struct UserItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserRecord {
     pub user: UserItem,
-    pub client_ids: Vec<i64>,
-    /// Every client, for the restriction picker: (id, name).
+    /// The clients a restricted user may see: (id, name).
     pub clients: Vec<(i64, String)>,
 }
 
@@ -65,8 +64,7 @@ pub async fn user_detail(id: i64) -> Result<UserRecord, AppError> {
         .ok_or_else(|| AppError::NotFound.respond())?;
     Ok(UserRecord {
         user: item(&user),
-        client_ids: db.user_client_ids(id).await?,
-        clients: db.client_choices(crate::server::db::Scope::ALL).await?,
+        clients: db.user_clients(id).await?,
     })
 }
 
@@ -116,7 +114,9 @@ pub async fn create_user(
     Ok(())
 }
 
-/// Changes name, role, client restriction and disabled state. Admins cannot lock themselves out.
+/// Changes name, role, client restriction and disabled state. The clients are those kept
+/// ticked (`client_ids`) and one more named in `add_client` ("Name #12" or "#12"). Admins
+/// cannot lock themselves out.
 #[server(prefix = "/rpc", endpoint = "update_user")]
 pub async fn update_user(
     id: i64,
@@ -124,6 +124,7 @@ pub async fn update_user(
     role: Role,
     restricted: Option<String>,
     client_ids: Option<Vec<i64>>,
+    add_client: Option<String>,
     disabled: Option<String>,
 ) -> Result<(), AppError> {
     let admin = guard::require_admin()?;
@@ -142,7 +143,22 @@ pub async fn update_user(
         )
         .respond());
     }
-    let client_ids = client_ids.unwrap_or_default();
+    let mut client_ids = client_ids.unwrap_or_default();
+    let added = add_client.as_deref().map(str::trim).unwrap_or_default();
+    if !added.is_empty() {
+        let not_found = || {
+            AppError::invalid(
+                "add_client",
+                "Choose a client from the suggestions, or type its number like #12",
+            )
+            .respond()
+        };
+        let client = crate::clients::model::client_ref(added).ok_or_else(not_found)?;
+        if !db.client_visible(Scope::ALL, client).await? {
+            return Err(not_found());
+        }
+        client_ids.push(client);
+    }
     let before_clients = db.user_client_ids(id).await?;
     let mut tx = db.begin().await?;
     let changes = UserChanges {

@@ -84,7 +84,7 @@ pub async fn list_contacts(
     let s = guard::require_user()?;
     let (db, scope) = (guard::db(), guard::scope(&s));
     let client = match filter.client {
-        Some(id) => db.client(scope, id).await?.map(|c| (id, c.fields.name)),
+        Some(id) => db.client_name(scope, id).await?.map(|name| (id, name)),
         None => None,
     };
     Ok(ContactList {

@@ -2,6 +2,7 @@
 
 use crate::accounts::model::Role;
 use crate::admin::users::{user_detail, ResetUserPassword, UpdateUser, UserRecord};
+use crate::clients::pages::picker::ClientPicker;
 use crate::components::form::{field_error, form_error, Field, FormError};
 use crate::components::loading::Loading;
 use crate::components::route::use_route_id;
@@ -13,17 +14,21 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn UserPage() -> impl IntoView {
     let id = use_route_id();
-    let detail = Resource::new(id, user_detail);
+    let update = ServerAction::<UpdateUser>::new();
+    // A save reloads the record: the clients added show as ticked, the picker is empty again.
+    let detail = Resource::new(
+        move || (id(), update.version().get()),
+        |(id, _)| user_detail(id),
+    );
     view! {
         <Transition fallback=Loading>
-            {move || detail.get().map(|r| r.map(|detail| view! { <UserEditor detail /> }))}
+            {move || detail.get().map(|r| r.map(|detail| view! { <UserEditor detail update /> }))}
         </Transition>
     }
 }
 
 #[component]
-fn UserEditor(detail: UserRecord) -> impl IntoView {
-    let update = ServerAction::<UpdateUser>::new();
+fn UserEditor(detail: UserRecord, update: ServerAction<UpdateUser>) -> impl IntoView {
     let reset = ServerAction::<ResetUserPassword>::new();
     let query = use_query_map();
     let notice = move || {
@@ -36,11 +41,7 @@ fn UserEditor(detail: UserRecord) -> impl IntoView {
             None
         }
     };
-    let UserRecord {
-        user,
-        client_ids,
-        clients,
-    } = detail;
+    let UserRecord { user, clients } = detail;
     let id = user.id;
     view! {
         <Title text=user.name.clone() />
@@ -72,23 +73,23 @@ fn UserEditor(detail: UserRecord) -> impl IntoView {
                     <legend>"Client access"</legend>
                     <label class="check">
                         <input type="checkbox" name="restricted" value="on" checked=user.restricted />
-                        " Only the clients ticked below"
+                        " Only the clients below"
                     </label>
                     {if clients.is_empty() {
-                        view! { <p class="muted">"No clients yet."</p> }.into_any()
+                        view! { <p class="muted">"No clients chosen."</p> }.into_any()
                     } else {
                         view! {
                             <div class="check-list">
                                 {clients.into_iter().enumerate().map(|(i, (client_id, name))| view! {
                                     <label class="check">
-                                        <input type="checkbox" name=format!("client_ids[{i}]") value=client_id
-                                            checked=client_ids.contains(&client_id) />
+                                        <input type="checkbox" name=format!("client_ids[{i}]") value=client_id checked=true />
                                         " " {name}
                                     </label>
                                 }).collect_view()}
                             </div>
                         }.into_any()
                     }}
+                    <ClientPicker label="Add a client" name="add_client" error=field_error(update, "add_client") />
                 </fieldset>
                 <label class="check">
                     <input type="checkbox" name="disabled" value="on" checked=user.disabled />

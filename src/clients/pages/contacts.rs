@@ -51,7 +51,7 @@ fn ContactListView(list: ContactList, filter: ContactFilter) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <ClientPicker label="Client" name="client" chosen=client error=Signal::derive(|| None::<String>) />
+            <ClientPicker label="Client" name="client" chosen=client />
             <div class="field">
                 <label for="f-tag">"Tag"</label>
                 <select id="f-tag" name="tag">
@@ -78,7 +78,7 @@ fn ContactListView(list: ContactList, filter: ContactFilter) -> impl IntoView {
             <button type="submit">"Apply"</button>
         </form>
         <section class="card">
-            <p class="muted" data-testid="contact-total">{format!("{} contacts", page.total)}</p>
+            <p class="muted" data-testid="contact-total">{format!("{} contacts", page.total_text())}</p>
             <div class="table-wrap">
                 <table>
                     <thead><tr><th>"Name"</th><th>"Client"</th><th>"Email"</th><th>"Phone"</th><th>"Tags"</th></tr></thead>

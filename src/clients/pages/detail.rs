@@ -25,6 +25,11 @@ use leptos_router::hooks::use_query_map;
 pub fn ClientPage() -> impl IntoView {
     let id = use_route_id();
     let Refresh(refresh) = Refresh::provide();
+    // The edit tab's action lives here: a save reloads the record and renders the tab anew,
+    // and its "Saved." must outlive that.
+    let update = ServerAction::<UpdateClient>::new();
+    Refresh::after(update);
+    provide_context(update);
     let detail = Resource::new(move || (id(), refresh.get()), |(id, _)| client_detail(id));
     view! {
         <Transition fallback=Loading>
@@ -409,8 +414,7 @@ fn LocationEditor(
 
 #[component]
 fn EditTab(record: ClientRecord) -> impl IntoView {
-    let update = ServerAction::<UpdateClient>::new();
-    Refresh::after(update);
+    let update = expect_context::<ServerAction<UpdateClient>>();
     let checks = LiveChecks::new(update, field_problem);
     let c = record.client;
     view! {

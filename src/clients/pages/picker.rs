@@ -11,10 +11,12 @@ pub fn ClientPicker(
     label: &'static str,
     name: &'static str,
     /// The client named now: (id, name).
+    #[prop(default = None)]
     chosen: Option<(i64, String)>,
-    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let list = format!("{name}-choices");
+    let error = error.unwrap_or_default();
     let found = RwSignal::new(Vec::<(i64, String)>::new());
     // Only the newest question's answer is shown; an older one may arrive after it.
     let asked = StoredValue::new(0u64);

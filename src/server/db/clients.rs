@@ -2,7 +2,9 @@
 //!
 //! Every read takes a `Scope`: a restricted technician sees only the clients assigned to them.
 
-use super::{like_pattern, placeholders, Db, DbResult, Tx};
+use super::window::given;
+use super::{like_pattern, placeholders, Db, DbResult, Tx, Window};
+use crate::bind_window;
 use crate::clients::model::{
     domain_of, format_money, name_key, parse_days, parse_money, Archived, Client, ClientFilter,
     ClientInput, ClientRow, ClientSort, ListPage, Tag, COUNT_CAP,
@@ -113,16 +115,6 @@ struct ListDbRow {
     locations: i64,
 }
 
-/// The list's conditions after the scope and [`archived_where`]: $3 tag, $4 industry,
-/// $5 referral, $6 lead, $7/$8 created range, then a [`Search`].
-const LIST_WHERE: &str =
-    "AND ($3 IS NULL OR c.id IN (SELECT client_id FROM client_tags WHERE tag_id = $3)) \
-     AND ($4 IS NULL OR c.industry = $4) \
-     AND ($5 IS NULL OR c.referral = $5) \
-     AND ($6 IS NULL OR c.lead = $6) \
-     AND ($7 IS NULL OR c.created_at >= $7) \
-     AND ($8 IS NULL OR c.created_at < $8)";
-
 /// Which archived clients a list shows, written out so that the planner sees
 /// `archived_at IS NULL` and can read the index of active clients by name; $2 is the mode,
 /// checked once per query.
@@ -148,39 +140,25 @@ macro_rules! recent_opens {
     };
 }
 
-/// The API list's conditions after the scope: $2 archived too, $3 id, $4 name, $5 account
-/// code, $6/$7 created range, $8/$11 updated range, $12/$13 the sync cursor (changed after
-/// this time, or at it with a larger id), then a [`Search`].
-const API_WHERE: &str = "AND ($2 OR c.archived_at IS NULL) AND ($3 IS NULL OR c.id = $3) \
-     AND ($4 IS NULL OR lower(c.name) = lower($4)) \
-     AND ($5 IS NULL OR lower(c.account_code) = lower($5)) \
-     AND ($6 IS NULL OR c.created_at >= $6) AND ($7 IS NULL OR c.created_at <= $7) \
-     AND ($8 IS NULL OR c.updated_at >= $8) AND ($11 IS NULL OR c.updated_at <= $11) \
-     AND ($12 IS NULL OR c.updated_at > $12 OR (c.updated_at = $12 AND c.id > $13))";
-
-/// The search of the lists over the search index (see migration 0007): a client matches when
-/// the text is part of its own searchable text or of one of its active contacts' or
-/// locations', or of one of its tags' names. The matching clients are found first, so the list
-/// reads only those. $9 is the index query, $10 the text as a LIKE pattern; [`Search`] gives
-/// both.
-const SEARCH_FTS: &str = "AND c.id IN (SELECT s.client_id FROM search_index s \
-          LEFT JOIN contacts k ON s.kind = 'contact' AND k.id = s.record_id \
-          LEFT JOIN locations l ON s.kind = 'location' AND l.id = s.record_id \
-          WHERE search_index MATCH $9 AND k.archived_at IS NULL AND l.archived_at IS NULL \
+/// The search of the lists over the search index (migrations 0007 and 0010): a client matches
+/// when the text is part of its own searchable text or of one of its active contacts' or
+/// locations' (archived ones are not in the index), or of one of its tags' names. The
+/// matching clients are found from the index alone. $9 is the index query, $10 the text as a
+/// LIKE pattern; [`Search`] gives both.
+const SEARCH_FTS: &str = "(SELECT client_id FROM search_index WHERE search_index MATCH $9 \
      UNION SELECT client_id FROM client_tags \
           WHERE tag_id IN (SELECT id FROM tags WHERE name_lower LIKE $10))";
 /// The same for text too short for trigrams (SQLite) and for PostgreSQL, whose trigram index
 /// serves LIKE (its text is stored in lower case; SQLite's LIKE ignores case): $9 is the phone
 /// digits as a pattern.
-const SEARCH_LIKE: &str = "AND c.id IN (SELECT s.client_id FROM search_index s \
-          LEFT JOIN contacts k ON s.kind = 'contact' AND k.id = s.record_id \
-          LEFT JOIN locations l ON s.kind = 'location' AND l.id = s.record_id \
-          WHERE (s.body LIKE $10 OR s.body LIKE $9) \
-            AND k.archived_at IS NULL AND l.archived_at IS NULL \
+const SEARCH_LIKE: &str = "(SELECT client_id FROM search_index \
+          WHERE body LIKE $10 OR body LIKE $9 \
      UNION SELECT client_id FROM client_tags \
           WHERE tag_id IN (SELECT id FROM tags WHERE name_lower LIKE $10))";
 /// No search: the two values are unused (and NULL).
-const NO_SEARCH: &str = "AND CAST($9 AS TEXT) IS NULL AND CAST($10 AS TEXT) IS NULL";
+const NO_SEARCH: &str = " AND CAST($9 AS TEXT) IS NULL AND CAST($10 AS TEXT) IS NULL";
+/// More matches than this, and a name-ordered page is found by scanning clients in name order.
+const MANY_MATCHES: i64 = 1000;
 
 /// The list's columns of the clients with the given ids ($1 on).
 fn list_rows_sql(n: usize) -> String {
@@ -208,8 +186,8 @@ struct ListSql {
 }
 
 impl ListSql {
-    fn new(sort: ClientSort, archived: Archived, search: &str) -> Self {
-        let filter = format!("{SCOPE} {} {LIST_WHERE} {search}", archived_where(archived));
+    /// The queries for `filter` (the conditions, [`ListBinds::filter`]) in this order.
+    fn new(sort: ClientSort, filter: &str) -> Self {
         let order = match sort {
             ClientSort::Recent => concat!(
                 "AND c.id NOT IN (SELECT client_id FROM (",
@@ -255,14 +233,31 @@ impl Db {
     /// SQLite's plans for the client list's queries, one line per step (empty on
     /// PostgreSQL): what the test that no list reads a whole table reads. Each is named.
     pub async fn client_list_plans(&self) -> DbResult<Vec<(&'static str, Vec<String>)>> {
-        let default = ListSql::new(ClientSort::Recent, Archived::Hide, NO_SEARCH);
-        let searched = ListSql::new(ClientSort::Name, Archived::Hide, SEARCH_FTS);
+        let unfiltered = ClientFilter::default();
+        let searching = ClientFilter {
+            q: Some("okafor".into()),
+            sort: ClientSort::Name,
+            ..ClientFilter::default()
+        };
+        let default = ListSql::new(
+            ClientSort::Recent,
+            &ListBinds::new(self, &unfiltered).filter(&unfiltered, false),
+        );
+        let searched = ListSql::new(
+            ClientSort::Name,
+            &ListBinds::new(self, &searching).filter(&searching, false),
+        );
+        let scanned = ListSql::new(
+            ClientSort::Name,
+            &ListBinds::new(self, &searching).filter(&searching, true),
+        );
         let mut plans = Vec::new();
         for (name, sql) in [
             ("count", &default.count),
             ("recently opened", &default.opened),
             ("page after the recently opened", &default.page),
             ("page of a search", &searched.page),
+            ("page of a search with many hits", &scanned.page),
         ] {
             plans.push((name, self.sqlite_plan(sql).await?));
         }
@@ -270,19 +265,45 @@ impl Db {
     }
 }
 
+impl Db {
+    /// SQLite's plans for the API's client list with no filter, its count and a page.
+    pub async fn api_client_plans(&self) -> DbResult<Vec<(&'static str, Vec<String>)>> {
+        let q = ClientQuery::default();
+        let (filter, _) = q.filter(self);
+        Ok(vec![
+            (
+                "API count",
+                self.sqlite_plan(&ClientQuery::count_sql(&filter)).await?,
+            ),
+            ("API page", self.sqlite_plan(&q.page_sql(&filter)).await?),
+        ])
+    }
+}
+
 /// A list search: the condition and its two values ($9, $10).
 struct Search {
-    sql: &'static str,
+    /// The clients that match, as a subquery; None without a search.
+    hits: Option<&'static str>,
     index: Option<String>,
     pattern: Option<String>,
 }
 
 impl Search {
+    /// The condition. The planner reads the hits, then each hit's client; with `scan`, the id
+    /// is hidden from it (`+c.id`), so it reads clients in the list's order from the index and
+    /// keeps those among the hits until the page is full: far less work when thousands match.
+    fn condition(&self, scan: bool) -> String {
+        match self.hits {
+            None => NO_SEARCH.to_string(),
+            Some(hits) => format!(" AND {}c.id IN {hits}", if scan { "+" } else { "" }),
+        }
+    }
+
     fn new(db: &Db, q: Option<&str>) -> Self {
         let text = q.map(str::trim).unwrap_or_default().to_lowercase();
         let Some(pattern) = like_pattern(&text) else {
             return Search {
-                sql: NO_SEARCH,
+                hits: None,
                 index: None,
                 pattern: None,
             };
@@ -293,13 +314,13 @@ impl Search {
             let mut phrases = vec![format!("\"{}\"", text.replace('"', "\"\""))];
             phrases.extend(digits.map(|d| format!("\"{d}\"")));
             return Search {
-                sql: SEARCH_FTS,
+                hits: Some(SEARCH_FTS),
                 index: Some(phrases.join(" OR ")),
                 pattern: Some(pattern),
             };
         }
         Search {
-            sql: SEARCH_LIKE,
+            hits: Some(SEARCH_LIKE),
             index: digits.map(|d| format!("%{d}%")),
             pattern: Some(pattern),
         }
@@ -309,31 +330,60 @@ impl Search {
 /// What the API's client list is narrowed to.
 #[derive(Debug, Clone, Default)]
 pub struct ClientQuery {
-    pub include_archived: bool,
+    pub window: Window,
     pub id: Option<i64>,
     pub name: Option<String>,
     pub account_code: Option<String>,
     pub search: Option<String>,
-    pub created_from: Option<DateTime<Utc>>,
-    pub created_to: Option<DateTime<Utc>>,
-    pub updated_from: Option<DateTime<Utc>>,
-    pub updated_to: Option<DateTime<Utc>>,
-    /// Sync order: by change time then id, after this (time, id).
-    pub sync_after: Option<Option<(DateTime<Utc>, i64)>>,
 }
 
-impl Db {
-    /// Every client that is not archived, by name: (id, name).
-    pub async fn client_choices(&self, scope: Scope) -> DbResult<Vec<(i64, String)>> {
+impl ClientQuery {
+    /// The conditions: the scope, the [`Window`]'s ($1 to $8), a [`Search`]'s ($9, $10), then
+    /// $11 id, $12 name, $13 account code; with the search's values.
+    fn filter(&self, db: &Db) -> (String, Search) {
+        let search = Search::new(db, self.search.as_deref());
         let sql = format!(
-            "SELECT c.id, c.name FROM clients c WHERE {SCOPE} AND c.archived_at IS NULL \
-             ORDER BY lower(c.name), c.id"
+            "{SCOPE} {}{}{}{}{}",
+            self.window.sql("c"),
+            search.condition(false),
+            given(self.id.is_some(), 11, "c.id = $11"),
+            given(self.name.is_some(), 12, "lower(c.name) = lower($12)"),
+            given(
+                self.account_code.is_some(),
+                13,
+                "lower(c.account_code) = lower($13)"
+            ),
         );
-        Ok(
-            on_pool!(self, pool => sqlx::query_as(&sql).bind(scope.restricted_user).fetch_all(pool).await)?,
+        (sql, search)
+    }
+
+    /// One page of the clients a [`ClientQuery::filter`] matches ($14 limit, $15 offset).
+    fn page_sql(&self, filter: &str) -> String {
+        format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients c LEFT JOIN clients p ON p.id = c.parent_id \
+             WHERE {filter} ORDER BY {} LIMIT $14 OFFSET $15",
+            self.window.order("c", "c.id")
         )
     }
 
+    fn count_sql(filter: &str) -> String {
+        format!("SELECT COUNT(*) FROM clients c WHERE {filter}")
+    }
+}
+
+/// Binds an API client query's values, $1 to $13.
+macro_rules! bind_api {
+    ($q:expr, $scope:expr, $query:expr, $search:expr) => {
+        bind_window!($q, $scope, $query.window)
+            .bind(&$search.index)
+            .bind(&$search.pattern)
+            .bind($query.id)
+            .bind(&$query.name)
+            .bind(&$query.account_code)
+    };
+}
+
+impl Db {
     /// How many clients there are, archived ones included.
     pub async fn client_count(&self) -> DbResult<i64> {
         let sql = "SELECT COUNT(*) FROM clients";
@@ -345,6 +395,13 @@ impl Db {
         let sql = format!("SELECT EXISTS (SELECT 1 FROM clients c WHERE {SCOPE} AND c.id = $2)");
         Ok(on_pool!(self, pool => sqlx::query_scalar(&sql)
             .bind(scope.restricted_user).bind(id).fetch_one(pool).await)?)
+    }
+
+    /// A client's name, when the scope may see the client.
+    pub async fn client_name(&self, scope: Scope, id: i64) -> DbResult<Option<String>> {
+        let sql = format!("SELECT c.name FROM clients c WHERE {SCOPE} AND c.id = $2");
+        Ok(on_pool!(self, pool => sqlx::query_scalar(&sql)
+            .bind(scope.restricted_user).bind(id).fetch_optional(pool).await)?)
     }
 
     pub async fn client(&self, scope: Scope, id: i64) -> DbResult<Option<Client>> {
@@ -371,11 +428,15 @@ impl Db {
         f: &ClientFilter,
     ) -> DbResult<ListPage<ClientRow>> {
         let b = ListBinds::new(self, f);
-        let sql = ListSql::new(f.sort, f.archived, b.search.sql);
+        let count = ListSql::new(f.sort, &b.filter(f, false)).count;
+        let total: i64 = on_pool!(self, pool => bind_list!(sqlx::query_scalar(&count), scope, f, b)
+            .fetch_one(pool).await)?;
+        // A search that many clients match reads the clients in name order and keeps those
+        // that match until the page is full, instead of reading and sorting every match.
+        let many = total > MANY_MATCHES && matches!(f.sort, ClientSort::Name | ClientSort::Recent);
+        let sql = ListSql::new(f.sort, &b.filter(f, many));
         let offset = (f.page - 1) * f.size;
-        let (total, ids): (i64, Vec<i64>) = on_pool!(self, pool => {
-            let total = bind_list!(sqlx::query_scalar(&sql.count), scope, f, b)
-                .fetch_one(pool).await?;
+        let ids: Vec<i64> = on_pool!(self, pool => {
             let mut ids = Vec::new();
             let mut rest_offset = offset;
             if f.sort == ClientSort::Recent {
@@ -396,7 +457,7 @@ impl Db {
                 };
                 ids.extend(more);
             }
-            (total, ids)
+            ids
         });
         Ok(ListPage {
             total,
@@ -442,9 +503,8 @@ impl Db {
     pub async fn filtered_client_ids(&self, scope: Scope, f: &ClientFilter) -> DbResult<Vec<i64>> {
         let b = ListBinds::new(self, f);
         let sql = format!(
-            "SELECT c.id FROM clients c WHERE {SCOPE} {} {LIST_WHERE} {} ORDER BY lower(c.name), c.id",
-            archived_where(f.archived),
-            b.search.sql
+            "SELECT c.id FROM clients c WHERE {} ORDER BY lower(c.name), c.id",
+            b.filter(f, false)
         );
         Ok(
             on_pool!(self, pool => bind_list!(sqlx::query_scalar(&sql), scope, f, b)
@@ -452,55 +512,37 @@ impl Db {
         )
     }
 
-    /// One page of the clients the query matches, and how many match: oldest first, or in
-    /// sync order (by change time, then id) when the query has a sync cursor.
+    /// One page of the clients the query matches: oldest first, or in sync order.
     pub async fn api_clients(
         &self,
         scope: Scope,
         q: &ClientQuery,
         limit: i64,
         offset: i64,
-    ) -> DbResult<(i64, Vec<Client>)> {
-        let order = match q.sync_after {
-            Some(_) => "c.updated_at, c.id",
-            None => "c.id",
-        };
-        let Search {
-            sql: search,
-            index,
-            pattern,
-        } = Search::new(self, q.search.as_deref());
-        let count_sql =
-            format!("SELECT COUNT(*) FROM clients c WHERE {SCOPE} {API_WHERE} {search}");
-        let list_sql = format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients c LEFT JOIN clients p ON p.id = c.parent_id \
-             WHERE {SCOPE} {API_WHERE} {search} ORDER BY {order} LIMIT $14 OFFSET $15"
-        );
-        let (after, after_id) = q.sync_after.flatten().unzip();
-        let (total, rows): (i64, Vec<ClientDbRow>) = on_pool!(self, pool => {
-            let total = sqlx::query_scalar(&count_sql)
-                .bind(scope.restricted_user).bind(q.include_archived).bind(q.id).bind(&q.name)
-                .bind(&q.account_code).bind(q.created_from).bind(q.created_to).bind(q.updated_from)
-                .bind(&index).bind(&pattern).bind(q.updated_to).bind(after).bind(after_id)
-                .fetch_one(pool).await?;
-            let rows = sqlx::query_as(&list_sql)
-                .bind(scope.restricted_user).bind(q.include_archived).bind(q.id).bind(&q.name)
-                .bind(&q.account_code).bind(q.created_from).bind(q.created_to).bind(q.updated_from)
-                .bind(&index).bind(&pattern).bind(q.updated_to).bind(after).bind(after_id)
-                .bind(limit).bind(offset)
-                .fetch_all(pool).await?;
-            (total, rows)
-        });
+    ) -> DbResult<Vec<Client>> {
+        let (filter, search) = q.filter(self);
+        let sql = q.page_sql(&filter);
+        let rows: Vec<ClientDbRow> = on_pool!(self, pool => bind_api!(sqlx::query_as(&sql), scope, q, search)
+            .bind(limit).bind(offset).fetch_all(pool).await)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut tags = self.tags_of("client", &ids).await?;
-        let clients = rows
+        Ok(rows
             .into_iter()
             .map(|r| {
                 let tags = take_tags(&mut tags, r.id);
                 r.into_client(tags)
             })
-            .collect();
-        Ok((total, clients))
+            .collect())
+    }
+
+    /// How many clients the query matches.
+    pub async fn api_client_count(&self, scope: Scope, q: &ClientQuery) -> DbResult<i64> {
+        let (filter, search) = q.filter(self);
+        let sql = ClientQuery::count_sql(&filter);
+        Ok(
+            on_pool!(self, pool => bind_api!(sqlx::query_scalar(&sql), scope, q, search)
+            .fetch_one(pool).await)?,
+        )
     }
 
     /// Full records of the given clients that the scope may see, by name.
@@ -601,6 +643,25 @@ struct ListBinds {
 }
 
 impl ListBinds {
+    /// The list's conditions: the scope, [`archived_where`], $3 tag, $4 industry, $5 referral,
+    /// $6 lead, $7/$8 created range, then the [`Search`] ($9, $10), its hits found by
+    /// `scan`ning the clients (see [`Search::condition`]). Filters not asked for name no
+    /// column, so the indexes of active clients can answer alone.
+    fn filter(&self, f: &ClientFilter, scan: bool) -> String {
+        let tag = "c.id IN (SELECT client_id FROM client_tags WHERE tag_id = $3)";
+        [
+            format!("{SCOPE} {}", archived_where(f.archived)),
+            given(f.tag.is_some(), 3, tag),
+            given(f.industry.is_some(), 4, "c.industry = $4"),
+            given(f.referral.is_some(), 5, "c.referral = $5"),
+            given(f.lead.is_some(), 6, "c.lead = $6"),
+            given(self.from.is_some(), 7, "c.created_at >= $7"),
+            given(self.to.is_some(), 8, "c.created_at < $8"),
+            self.search.condition(scan),
+        ]
+        .concat()
+    }
+
     fn new(db: &Db, f: &ClientFilter) -> Self {
         ListBinds {
             archived: f.archived.mode(),

@@ -1,9 +1,10 @@
 //! Contacts: on a client, optionally at one of its locations. Emails are unique across Docket
 //! (case-insensitive); at most one active contact of a client is primary.
 
-use super::clients::{take_tags, Scope};
-use super::{like_pattern, Db, DbResult, Tx};
-use crate::clients::model::{digits, Contact, ContactFilter, ContactInput, ListPage};
+use super::clients::{take_tags, Scope, SCOPE};
+use super::{like_pattern, Db, DbResult, Tx, Window};
+use crate::bind_window;
+use crate::clients::model::{digits, Contact, ContactFilter, ContactInput, ListPage, COUNT_CAP};
 use crate::error::AppError;
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
@@ -87,16 +88,66 @@ pub struct EmailOwner {
     pub client_name: String,
 }
 
+/// What the API's contact list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct ContactQuery {
+    pub window: Window,
+    pub client: Option<i64>,
+    pub search: Option<String>,
+}
+
+/// A text search of contacts: `$text` a LIKE pattern over names, emails, titles and the
+/// client's name, `$digits` one over phone and mobile digits.
+macro_rules! contact_search {
+    ($text:literal, $digits:literal) => {
+        concat!(
+            "AND (",
+            $text,
+            " IS NULL OR lower(k.name) LIKE ",
+            $text,
+            " OR k.email_lower LIKE ",
+            $text,
+            " OR lower(k.title) LIKE ",
+            $text,
+            " OR lower(c.name) LIKE ",
+            $text,
+            " OR (",
+            $digits,
+            " IS NOT NULL AND (k.phone_digits LIKE ",
+            $digits,
+            " OR k.mobile_digits LIKE ",
+            $digits,
+            ")))"
+        )
+    };
+}
+
+/// The patterns of a [`contact_search`]: the text, and its digits when there are three or more.
+fn search_patterns(q: Option<&str>) -> (Option<String>, Option<String>) {
+    let text = q.and_then(like_pattern);
+    let phone = q
+        .map(digits)
+        .filter(|d| d.len() >= 3)
+        .map(|d| format!("%{d}%"));
+    (text, phone)
+}
+
 /// The contact list's conditions after the scope: $2 archived mode, $3 flag, $4 client,
 /// $5 tag, $6 text pattern, $7 digits pattern.
-const CONTACT_WHERE: &str = "AND ($2 = 'include' OR ($2 = 'only') = (k.archived_at IS NOT NULL)) \
+const CONTACT_WHERE: &str = concat!(
+    "AND ($2 = 'include' OR ($2 = 'only') = (k.archived_at IS NOT NULL)) \
      AND ($3 IS NULL OR ($3 = 'primary' AND k.is_primary) OR ($3 = 'important' AND k.important) \
           OR ($3 = 'billing' AND k.billing) OR ($3 = 'technical' AND k.technical)) \
      AND ($4 IS NULL OR k.client_id = $4) \
-     AND ($5 IS NULL OR k.id IN (SELECT contact_id FROM contact_tags WHERE tag_id = $5)) \
-     AND ($6 IS NULL OR lower(k.name) LIKE $6 OR k.email_lower LIKE $6 OR lower(k.title) LIKE $6 \
-          OR lower(c.name) LIKE $6 \
-          OR ($7 IS NOT NULL AND (k.phone_digits LIKE $7 OR k.mobile_digits LIKE $7)))";
+     AND ($5 IS NULL OR k.id IN (SELECT contact_id FROM contact_tags WHERE tag_id = $5)) ",
+    contact_search!("$6", "$7")
+);
+
+/// The API list's conditions after the [`Window`]'s ($1 to $8): $9 client, $10/$11 search.
+const API_WHERE: &str = concat!(
+    "AND ($9 IS NULL OR k.client_id = $9) ",
+    contact_search!("$10", "$11")
+);
 
 impl Db {
     async fn with_tags(&self, rows: Vec<ContactDbRow>) -> DbResult<Vec<Contact>> {
@@ -161,34 +212,28 @@ impl Db {
 
     /// One contact, when the scope may see its client.
     pub async fn contact(&self, scope: Scope, id: i64) -> DbResult<Option<Contact>> {
-        let sql = format!(
-            "{CONTACT_SELECT} WHERE {} AND k.id = $2",
-            super::clients::SCOPE
-        );
+        let sql = format!("{CONTACT_SELECT} WHERE {} AND k.id = $2", SCOPE);
         let row: Option<ContactDbRow> = on_pool!(self, pool => sqlx::query_as(&sql)
             .bind(scope.restricted_user).bind(id).fetch_optional(pool).await)?;
         Ok(self.with_tags(row.into_iter().collect()).await?.pop())
     }
 
+    /// One page of the contact list, and how many match up to just past [`COUNT_CAP`].
     pub async fn list_contacts(
         &self,
         scope: Scope,
         f: &ContactFilter,
     ) -> DbResult<ListPage<Contact>> {
-        let scope_sql = super::clients::SCOPE;
         let count_sql = format!(
-            "SELECT COUNT(*) FROM contacts k JOIN clients c ON c.id = k.client_id WHERE {scope_sql} {CONTACT_WHERE}"
+            "SELECT COUNT(*) FROM (SELECT 1 FROM contacts k JOIN clients c ON c.id = k.client_id \
+             WHERE {SCOPE} {CONTACT_WHERE} LIMIT {}) n",
+            COUNT_CAP + 1
         );
         let list_sql = format!(
-            "{CONTACT_SELECT} WHERE {scope_sql} {CONTACT_WHERE} ORDER BY lower(k.name), k.id LIMIT $8 OFFSET $9"
+            "{CONTACT_SELECT} WHERE {SCOPE} {CONTACT_WHERE} ORDER BY lower(k.name), k.id LIMIT $8 OFFSET $9"
         );
         let archived = f.archived.mode();
-        let text = f.q.as_deref().and_then(like_pattern);
-        let phone =
-            f.q.as_deref()
-                .map(digits)
-                .filter(|d| d.len() >= 3)
-                .map(|d| format!("%{d}%"));
+        let (text, phone) = search_patterns(f.q.as_deref());
         let (total, rows): (i64, Vec<ContactDbRow>) = on_pool!(self, pool => {
             let total = sqlx::query_scalar(&count_sql)
                 .bind(scope.restricted_user).bind(archived).bind(&f.flag).bind(f.client).bind(f.tag)
@@ -208,6 +253,41 @@ impl Db {
         })
     }
 
+    /// One page of the contacts the query matches: by name, or in sync order.
+    pub async fn api_contacts(
+        &self,
+        scope: Scope,
+        q: &ContactQuery,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<Vec<Contact>> {
+        let sql = format!(
+            "{CONTACT_SELECT} WHERE {SCOPE} {} {API_WHERE} ORDER BY {} LIMIT $12 OFFSET $13",
+            q.window.sql("k"),
+            q.window.order("k", "lower(k.name), k.id")
+        );
+        let (text, phone) = search_patterns(q.search.as_deref());
+        let rows = on_pool!(self, pool => bind_window!(sqlx::query_as(&sql), scope, q.window)
+            .bind(q.client).bind(&text).bind(&phone).bind(limit).bind(offset)
+            .fetch_all(pool).await)?;
+        self.with_tags(rows).await
+    }
+
+    /// How many contacts the query matches.
+    pub async fn api_contact_count(&self, scope: Scope, q: &ContactQuery) -> DbResult<i64> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM contacts k JOIN clients c ON c.id = k.client_id \
+             WHERE {SCOPE} {} {API_WHERE}",
+            q.window.sql("k")
+        );
+        let (text, phone) = search_patterns(q.search.as_deref());
+        Ok(
+            on_pool!(self, pool => bind_window!(sqlx::query_scalar(&sql), scope, q.window)
+            .bind(q.client).bind(&text).bind(&phone)
+            .fetch_one(pool).await)?,
+        )
+    }
+
     /// Active contacts the scope may see, oldest first, narrowed to a client, an email (any
     /// case) or a phone or mobile number (its digits): the API's plain list.
     pub async fn contacts_page(
@@ -222,7 +302,7 @@ impl Db {
              AND ($2 IS NULL OR k.client_id = $2) AND ($3 IS NULL OR k.email_lower = $3) \
              AND ($4 IS NULL OR k.phone_digits = $4 OR k.mobile_digits = $4) \
              ORDER BY k.id LIMIT $5 OFFSET $6",
-            super::clients::SCOPE
+            SCOPE
         );
         let email = lookup.email.as_deref().map(|e| e.trim().to_lowercase());
         let phone = lookup.phone.as_deref().map(digits);

@@ -1,6 +1,8 @@
 //! Locations of a client. Exactly one active location of a client is primary while it has any.
 
-use super::{Db, DbResult, Scope, Tx};
+use super::clients::SCOPE;
+use super::{Db, DbResult, Scope, Tx, Window};
+use crate::bind_window;
 use crate::clients::model::{Location, LocationInput};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
@@ -70,6 +72,24 @@ fn with_tags(row: LocationDbRow, tags: &mut Vec<(i64, crate::clients::model::Tag
     l
 }
 
+/// What the API's location list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct LocationQuery {
+    pub window: Window,
+    pub client: Option<i64>,
+}
+
+impl LocationQuery {
+    /// The conditions on locations `l`: the scope, the [`Window`] ($1 to $8), $9 the client.
+    fn filter(&self) -> String {
+        format!(
+            "($1 IS NULL OR l.client_id IN (SELECT client_id FROM user_clients WHERE user_id = $1)) {} \
+             AND ($9 IS NULL OR l.client_id = $9)",
+            self.window.sql("l")
+        )
+    }
+}
+
 const LOCATION_SELECT: &str = "SELECT id, client_id, name, is_primary, address_1, address_2, address_3, \
      city, state, postal_code, country, phone, phone_secondary, fax, invoice_email, hours, time_zone, \
      notes, created_at, updated_at, archived_at FROM locations";
@@ -123,7 +143,7 @@ impl Db {
             "{LOCATION_SELECT} WHERE archived_at IS NULL AND ($2 IS NULL OR client_id = $2) \
              AND client_id IN (SELECT c.id FROM clients c WHERE {}) \
              ORDER BY id LIMIT $3 OFFSET $4",
-            super::clients::SCOPE
+            SCOPE
         );
         let rows: Vec<LocationDbRow> = on_pool!(self, pool => sqlx::query_as(&sql)
             .bind(scope.restricted_user).bind(client).bind(limit).bind(offset)
@@ -131,6 +151,40 @@ impl Db {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut tags = self.tags_of("location", &ids).await?;
         Ok(rows.into_iter().map(|r| with_tags(r, &mut tags)).collect())
+    }
+
+    /// One page of the locations the query matches: a client's primary first, all by age,
+    /// or in sync order.
+    pub async fn api_locations(
+        &self,
+        scope: Scope,
+        q: &LocationQuery,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<Vec<Location>> {
+        let plain = match q.client {
+            Some(_) => "l.is_primary DESC, lower(l.name), l.id",
+            None => "l.id",
+        };
+        let sql = format!(
+            "{LOCATION_SELECT} l WHERE {} ORDER BY {} LIMIT $10 OFFSET $11",
+            q.filter(),
+            q.window.order("l", plain)
+        );
+        let rows: Vec<LocationDbRow> = on_pool!(self, pool => bind_window!(sqlx::query_as(&sql), scope, q.window)
+            .bind(q.client).bind(limit).bind(offset).fetch_all(pool).await)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut tags = self.tags_of("location", &ids).await?;
+        Ok(rows.into_iter().map(|r| with_tags(r, &mut tags)).collect())
+    }
+
+    /// How many locations the query matches.
+    pub async fn api_location_count(&self, scope: Scope, q: &LocationQuery) -> DbResult<i64> {
+        let sql = format!("SELECT COUNT(*) FROM locations l WHERE {}", q.filter());
+        Ok(
+            on_pool!(self, pool => bind_window!(sqlx::query_scalar(&sql), scope, q.window)
+            .bind(q.client).fetch_one(pool).await)?,
+        )
     }
 
     pub async fn location(&self, id: i64) -> DbResult<Option<Location>> {

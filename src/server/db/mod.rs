@@ -18,18 +18,21 @@ mod throttle;
 mod tombstones;
 mod tx;
 mod users;
+mod window;
 
 pub use api_keys::{ApiKeyRow, NewApiKey};
 pub use audit::{Actor, AuditEntry, Origin};
 pub use clients::{BulkField, ClientColumn, ClientQuery, Scope};
-pub use contacts::{ContactLookup, EmailOwner};
+pub use contacts::{ContactLookup, ContactQuery, EmailOwner};
 pub use imports::{ClientKey, ImportRow};
+pub use locations::LocationQuery;
 pub use search::PausedIndex;
 pub use sessions::{NewSession, SessionRow};
 pub use throttle::Limit;
 pub use tombstones::Tombstone;
 pub use tx::Tx;
 pub use users::{NewUser, UserChanges, UserRow};
+pub use window::Window;
 
 use crate::error::AppError;
 use sqlx::migrate::Migrator;

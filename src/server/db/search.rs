@@ -1,6 +1,7 @@
 //! Global search over the trigram index the migrations keep (SQLite FTS5 `trigram`,
 //! PostgreSQL `pg_trgm`): every term must appear somewhere in a record's text; when that finds
-//! little, near misses are added, ranked by how many trigrams they share.
+//! nothing (SQLite) or little (PostgreSQL), near misses are added, ranked by how many trigrams
+//! they share.
 
 use super::{Db, DbResult, Scope};
 use crate::search::{Hit, MIN_LENGTH};
@@ -16,21 +17,27 @@ struct HitRow {
     body: String,
 }
 
-/// The columns of a hit and the joins that give them; `$1` is the scope.
-const HIT_SELECT: &str =
-    "SELECT s.kind, s.body, s.record_id AS id, c.id AS client_id, c.name AS client_name, \
-     COALESCE(k.name, l.name, c.name) AS title, COALESCE(k.email, l.city, c.domain) AS detail \
-     FROM search_index s JOIN clients c ON c.id = s.client_id \
-     LEFT JOIN contacts k ON s.kind = 'contact' AND k.id = s.record_id \
-     LEFT JOIN locations l ON s.kind = 'location' AND l.id = s.record_id";
-
-/// Active records only, of clients the scope may see.
-const HIT_WHERE: &str = "c.archived_at IS NULL AND k.archived_at IS NULL AND l.archived_at IS NULL";
+/// The columns of the hits read from `source` (index rows named `s`), and the joins that
+/// give them; `$1` is the scope.
+fn hit_select(source: &str) -> String {
+    format!(
+        "SELECT s.kind, s.body, s.record_id AS id, c.id AS client_id, c.name AS client_name, \
+         COALESCE(k.name, l.name, c.name) AS title, COALESCE(k.email, l.city, c.domain) AS detail \
+         FROM {source} JOIN clients c ON c.id = s.client_id \
+         LEFT JOIN contacts k ON s.kind = 'contact' AND k.id = s.record_id \
+         LEFT JOIN locations l ON s.kind = 'location' AND l.id = s.record_id \
+         WHERE {} AND c.archived_at IS NULL",
+        super::clients::SCOPE
+    )
+}
 
 /// How many rows one search reads at most.
 const LIMIT: i64 = 60;
-/// Fewer exact hits than this also look for near misses.
-const FEW: usize = 5;
+/// How many index rows an unrestricted search on SQLite ranks: a common word is in thousands
+/// of rows, and ranking and joining them all costs more than a keystroke may. The best
+/// `LIMIT` of these are shown (a restricted technician's search takes every row, since most
+/// may belong to other clients).
+const CANDIDATES: i64 = 600;
 /// The share of a query's trigrams a near miss must have.
 const NEAR: f64 = 0.5;
 
@@ -96,12 +103,12 @@ fn fts(strings: &[String], op: &str) -> String {
         .join(op)
 }
 
-/// SQLite's global search query.
+/// SQLite's global search: the first `$4` rows of the index that match `$2` (newest first;
+/// -1 for all), ranked, joined and limited to `$3`.
 fn sqlite_sql() -> String {
-    format!(
-        "{HIT_SELECT} WHERE search_index MATCH $2 AND {} AND {HIT_WHERE} ORDER BY rank LIMIT $3",
-        super::clients::SCOPE
-    )
+    let source = "(SELECT kind, body, record_id, client_id, rank FROM search_index \
+                  WHERE search_index MATCH $2 ORDER BY rowid DESC LIMIT $4) s";
+    format!("{} ORDER BY s.rank LIMIT $3", hit_select(source))
 }
 
 impl Db {
@@ -110,7 +117,7 @@ impl Db {
         self.sqlite_plan(&sqlite_sql()).await
     }
 
-    /// Records whose text has every term of `query`, best first, then near misses when few
+    /// Records whose text has every term of `query`, best first, or near misses when none
     /// match; archived records and clients outside the scope are left out.
     pub async fn search(&self, scope: Scope, query: &str) -> DbResult<Vec<Hit>> {
         let Terms { terms, fuzzy } = terms(query);
@@ -120,18 +127,26 @@ impl Db {
         let rows: Vec<HitRow> = match self {
             Db::Sqlite(pool) => {
                 let sql = sqlite_sql();
+                let candidates = match scope.restricted_user {
+                    Some(_) => -1,
+                    None => CANDIDATES,
+                };
                 let mut rows: Vec<HitRow> = sqlx::query_as(&sql)
                     .bind(scope.restricted_user)
                     .bind(fts(&terms, " AND "))
                     .bind(LIMIT)
+                    .bind(candidates)
                     .fetch_all(pool)
                     .await?;
                 let grams = trigrams(&terms);
-                if fuzzy && rows.len() < FEW && grams.len() > 1 {
+                // Near misses only when nothing matches: the trigrams of a few words are in
+                // much of the index.
+                if fuzzy && rows.is_empty() && grams.len() > 1 {
                     let near: Vec<HitRow> = sqlx::query_as(&sql)
                         .bind(scope.restricted_user)
                         .bind(fts(&grams, " OR "))
                         .bind(LIMIT)
+                        .bind(candidates)
                         .fetch_all(pool)
                         .await?;
                     rows.extend(near.into_iter().filter(|r| share(&grams, &r.body) >= NEAR));
@@ -142,11 +157,10 @@ impl Db {
                 let patterns: Vec<String> = terms.iter().map(|t| format!("%{t}%")).collect();
                 let whole = terms.join(" ");
                 let sql = format!(
-                    "{HIT_SELECT} WHERE {} AND {HIT_WHERE} \
-                     AND (s.body LIKE ALL($2) OR ($5 AND $3 <% s.body)) \
+                    "{} AND (s.body LIKE ALL($2) OR ($5 AND $3 <% s.body)) \
                      ORDER BY (s.body LIKE ALL($2)) DESC, word_similarity($3, s.body) DESC, s.id \
                      LIMIT $4",
-                    super::clients::SCOPE
+                    hit_select("search_index s")
                 );
                 sqlx::query_as(&sql)
                     .bind(scope.restricted_user)

@@ -79,6 +79,13 @@ impl Db {
         Ok(on_pool!(self, pool => sqlx::query_scalar(sql).bind(user_id).fetch_all(pool).await)?)
     }
 
+    /// The clients a user is restricted to, by name: (id, name).
+    pub async fn user_clients(&self, user_id: i64) -> DbResult<Vec<(i64, String)>> {
+        let sql = "SELECT c.id, c.name FROM user_clients u JOIN clients c ON c.id = u.client_id \
+                   WHERE u.user_id = $1 ORDER BY lower(c.name), c.id";
+        Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(user_id).fetch_all(pool).await)?)
+    }
+
     pub async fn record_login(&self, user_id: i64, at: DateTime<Utc>) -> DbResult<()> {
         let sql = "UPDATE users SET last_login_at = $2 WHERE id = $1";
         on_pool!(self, pool => sqlx::query(sql).bind(user_id).bind(at).execute(pool).await.map(|_| ()))?;

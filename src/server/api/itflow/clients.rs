@@ -42,7 +42,7 @@ pub async fn read(call: Req) -> Response {
                         name: call.param("client_name"),
                         ..ClientQuery::default()
                     };
-                    db.api_clients(scope, &query, limit, offset).await?.1
+                    db.api_clients(scope, &query, limit, offset).await?
                 }
             };
             Ok(rows(&clients, row))

@@ -1,8 +1,8 @@
 //! `/api/v1/clients` and `/api/v1/clients/{id}`.
 
 use super::{
-    active, delete_record, editor, fill, id_or_null, listing, paging, reader, record, set_active,
-    shaped, stamps, time,
+    active, delete_record, editor, fill, id_or_null, listing, offset, paging, reader, record,
+    set_active, shaped, stamps, window,
 };
 use super::{locations, Answer};
 use crate::clients::model::{Client, ClientInput, Location, NewClient};
@@ -12,9 +12,6 @@ use crate::server::api::call::{renamed, Req};
 use crate::server::db::{ClientQuery, Db, Scope};
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::Json;
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 /// The API's name for each field, and Docket's.
@@ -40,66 +37,26 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("notes", "notes"),
 ];
 
-/// Changes this recent may still be committing: a sync sees them on its next call.
-const SETTLE: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
-
-/// Clients the filters match, oldest first, with the total. With `updated_from` or a
-/// `cursor` the list is a sync: ordered by change time then id, paged by the `next` cursor of
-/// the previous answer, so every change is answered once however writes interleave.
+/// Clients the filters match, oldest first (or in sync order), with the total.
 pub async fn list(call: Req) -> Answer {
     let call = call?;
     let scope = reader(&call).await?.scope;
-    let cursor = call.param("cursor").map(|c| parse_cursor(&c)).transpose()?;
-    let updated_from = time(&call, "updated_from")?;
-    let sync = cursor.is_some() || updated_from.is_some();
-    let mut updated_to = time(&call, "updated_to")?;
-    if sync {
-        let settled = Utc::now() - SETTLE;
-        updated_to = Some(updated_to.map_or(settled, |t| t.min(settled)));
-    }
     let query = ClientQuery {
-        include_archived: call.param("include_inactive").as_deref() == Some("true"),
+        window: window(&call)?,
         id: call.whole("id")?,
         name: call.param("name"),
         account_code: call.param("account_code"),
         search: call.param("search"),
-        created_from: time(&call, "created_from")?,
-        created_to: time(&call, "created_to")?,
-        updated_from,
-        updated_to,
-        sync_after: sync.then_some(cursor),
     };
-    let (page, size) = paging(&call)?;
-    let offset = if sync { 0 } else { (page - 1) * size };
-    let (total, clients) = call.db.api_clients(scope, &query, size, offset).await?;
-    let last = clients.last().and_then(|c| {
-        let at = DateTime::parse_from_rfc3339(&c.updated_at).ok()?;
-        Some((at.with_timezone(&Utc), c.id))
-    });
-    let mut answer = listing(
-        "clients",
-        rows(&call.db, &clients).await?,
-        total,
-        (page, size),
-    );
-    if sync {
-        // Where the next call goes on from; with nothing new, where this one started.
-        let next = last
-            .or(cursor)
-            .map(|(at, id)| format!("{}-{id}", at.timestamp_nanos_opt().unwrap_or_default()));
-        answer.insert("next".into(), next.into());
-    }
-    Ok(Json(answer).into_response())
-}
-
-fn parse_cursor(cursor: &str) -> Result<(DateTime<Utc>, i64), AppError> {
-    let bad = || AppError::BadRequest("cursor must be the next value of an earlier answer".into());
-    let (nanos, id) = cursor.trim().split_once('-').ok_or_else(bad)?;
-    let nanos: i64 = nanos.parse().map_err(|_| bad())?;
-    Ok((
-        DateTime::from_timestamp_nanos(nanos),
-        id.parse().map_err(|_| bad())?,
-    ))
+    let paging = paging(&call)?;
+    let found = call
+        .db
+        .api_clients(scope, &query, paging.1, offset(&query.window, paging))
+        .await?;
+    let total = call.db.api_client_count(scope, &query).await?;
+    let last = found.last().map(|c| (c.updated_at.as_str(), c.id));
+    let rows = rows(&call.db, &found).await?;
+    listing("clients", rows, total, paging, &query.window, last)
 }
 
 pub async fn one(Path(id): Path<i64>, call: Req) -> Answer {

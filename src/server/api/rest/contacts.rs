@@ -2,18 +2,17 @@
 
 use super::Answer;
 use super::{
-    active, delete_record, editor, fill, id_or_null, listing, paging, reader, record, set_active,
-    shaped, stamps,
+    active, delete_record, editor, fill, id_or_null, listing, offset, paging, reader, record,
+    set_active, shaped, stamps, window,
 };
-use crate::clients::model::{Archived, Contact, ContactFilter, ContactInput};
+use crate::clients::model::{Contact, ContactInput};
 use crate::clients::records::RecordKind;
 use crate::error::AppError;
 use crate::server::api::call::{renamed, Req};
 use crate::server::api::refuse_taken_email;
+use crate::server::db::ContactQuery;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::Json;
 use serde_json::Value;
 
 /// The API's name for each field, and Docket's.
@@ -34,27 +33,25 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("auth_method", "auth_method"),
 ];
 
-/// Contacts by name, narrowed by `client_id` and `search` (names, emails, phone digits).
+/// Contacts by name (or in sync order), narrowed by `client_id` and `search` (names, emails,
+/// phone digits), with the total.
 pub async fn list(call: Req) -> Answer {
     let call = call?;
     let scope = reader(&call).await?.scope;
-    let (page, size) = paging(&call)?;
-    let archived_too = call.param("include_inactive").as_deref() == Some("true");
-    let filter = ContactFilter {
-        q: call.param("search"),
+    let query = ContactQuery {
+        window: window(&call)?,
         client: call.whole("client_id")?,
-        archived: if archived_too {
-            Archived::Include
-        } else {
-            Archived::Hide
-        },
-        page,
-        size,
-        ..ContactFilter::default()
+        search: call.param("search"),
     };
-    let found = call.db.list_contacts(scope, &filter).await?;
-    let rows = found.rows.iter().map(row).collect();
-    Ok(Json(listing("contacts", rows, found.total, (page, size))).into_response())
+    let paging = paging(&call)?;
+    let found = call
+        .db
+        .api_contacts(scope, &query, paging.1, offset(&query.window, paging))
+        .await?;
+    let total = call.db.api_contact_count(scope, &query).await?;
+    let last = found.last().map(|k| (k.updated_at.as_str(), k.id));
+    let rows = found.iter().map(row).collect();
+    listing("contacts", rows, total, paging, &query.window, last)
 }
 
 /// A contact: `{"contact": {"client_id": N, ...}}`; an email another contact has is refused

@@ -1,17 +1,16 @@
 //! `/api/v1/clients/{id}/locations` and `/api/v1/locations/{id}`.
 
 use super::{
-    active, address_problems, delete_record, editor, fill, listing, reader, record, set_active,
-    shaped, stamps, Answer,
+    active, address_problems, delete_record, editor, fill, listing, offset, paging, reader, record,
+    set_active, shaped, stamps, window, Answer,
 };
 use crate::clients::model::{Location, LocationInput};
 use crate::clients::records::{check, RecordKind};
 use crate::error::AppError;
-use crate::server::api::call::{renamed, Req};
+use crate::server::api::call::{renamed, Call, Req};
+use crate::server::db::{LocationQuery, Scope};
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::Json;
 use serde_json::Value;
 
 /// The API's name for each field, and Docket's.
@@ -34,24 +33,39 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("notes", "notes"),
 ];
 
-/// A client's locations, primary first; archived ones with `include_inactive=true`.
+/// A client's locations, primary first (or in sync order), with the total.
 pub async fn list(Path(client): Path<i64>, call: Req) -> Answer {
     let call = call?;
     let scope = reader(&call).await?.scope;
     if !call.db.client_visible(scope, client).await? {
         return Err(AppError::NotFound);
     }
-    let archived_too = call.param("include_inactive").as_deref() == Some("true");
-    let rows: Vec<Value> = call
+    listed(&call, scope, Some(client)).await
+}
+
+/// The locations of every client the key may see, oldest first (or in sync order), narrowed
+/// by `client_id`.
+pub async fn list_all(call: Req) -> Answer {
+    let call = call?;
+    let scope = reader(&call).await?.scope;
+    let client = call.whole("client_id")?;
+    listed(&call, scope, client).await
+}
+
+async fn listed(call: &Call, scope: Scope, client: Option<i64>) -> Answer {
+    let query = LocationQuery {
+        window: window(call)?,
+        client,
+    };
+    let paging = paging(call)?;
+    let found = call
         .db
-        .locations_of(client)
-        .await?
-        .iter()
-        .filter(|l| archived_too || !l.archived())
-        .map(row)
-        .collect();
-    let total = rows.len() as i64;
-    Ok(Json(listing("locations", rows, total, (1, total.max(1)))).into_response())
+        .api_locations(scope, &query, paging.1, offset(&query.window, paging))
+        .await?;
+    let total = call.db.api_location_count(scope, &query).await?;
+    let last = found.last().map(|l| (l.updated_at.as_str(), l.id));
+    let rows = found.iter().map(row).collect();
+    listing("locations", rows, total, paging, &query.window, last)
 }
 
 pub async fn create(Path(client): Path<i64>, call: Req) -> Answer {

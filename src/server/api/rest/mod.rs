@@ -16,6 +16,7 @@ use super::Caller;
 use crate::clients::model::LocationInput;
 use crate::clients::records::{Editor, RecordKind};
 use crate::error::{AppError, FieldError};
+use crate::server::db::Window;
 use crate::server::http::AppState;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/clients/{id}/locations",
             get(locations::list).post(locations::create),
         )
+        .route("/api/v1/locations", get(locations::list_all))
         .route(
             "/api/v1/locations/{id}",
             get(locations::one)
@@ -80,19 +82,79 @@ fn paging(call: &Call) -> Result<(i64, i64), AppError> {
     Ok((page, size.clamp(1, MAX_PAGE_SIZE)))
 }
 
-/// A list's answer: `{"<kind>": [...], "total": N, "page": P, "page_size": S}`.
+/// Changes this recent may still be committing: a sync sees them on its next call.
+const SETTLE: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
+
+/// The [`Window`] a list call names: `include_inactive`, the created and updated ranges, and,
+/// with `updated_from` or a `cursor`, a sync: ordered by change time then id, paged by the
+/// `next` cursor of the previous answer, so every change is answered once however writes
+/// interleave.
+fn window(call: &Call) -> Result<Window, AppError> {
+    let cursor = call.param("cursor").map(|c| parse_cursor(&c)).transpose()?;
+    let updated_from = time(call, "updated_from")?;
+    let sync = cursor.is_some() || updated_from.is_some();
+    let mut updated_to = time(call, "updated_to")?;
+    if sync {
+        let settled = Utc::now() - SETTLE;
+        updated_to = Some(updated_to.map_or(settled, |t| t.min(settled)));
+    }
+    Ok(Window {
+        include_archived: call.param("include_inactive").as_deref() == Some("true"),
+        created_from: time(call, "created_from")?,
+        created_to: time(call, "created_to")?,
+        updated_from,
+        updated_to,
+        sync_after: sync.then_some(cursor),
+    })
+}
+
+fn parse_cursor(cursor: &str) -> Result<(DateTime<Utc>, i64), AppError> {
+    let bad = || AppError::BadRequest("cursor must be the next value of an earlier answer".into());
+    let (nanos, id) = cursor.trim().split_once('-').ok_or_else(bad)?;
+    let nanos: i64 = nanos.parse().map_err(|_| bad())?;
+    Ok((
+        DateTime::from_timestamp_nanos(nanos),
+        id.parse().map_err(|_| bad())?,
+    ))
+}
+
+/// The rows a list skips: a sync starts at its cursor, other lists at their page.
+fn offset(window: &Window, (page, size): (i64, i64)) -> i64 {
+    match window.is_sync() {
+        true => 0,
+        false => (page - 1) * size,
+    }
+}
+
+/// A list's answer: `{"<kind>": [...], "total": N, "page": P, "page_size": S}`, and in a
+/// sync `"next"`: the cursor after `last` (the last record's change time and id) or, with
+/// nothing new, where this call started (its cursor, or `updated_from`).
 fn listing(
     kind: &str,
     rows: Vec<Value>,
     total: i64,
     (page, size): (i64, i64),
-) -> Map<String, Value> {
+    window: &Window,
+    last: Option<(&str, i64)>,
+) -> Answer {
     let mut body = Map::new();
     body.insert(kind.into(), rows.into());
     body.insert("total".into(), total.into());
     body.insert("page".into(), page.into());
     body.insert("page_size".into(), size.into());
-    body
+    if let Some(cursor) = window.sync_after {
+        let last = last.and_then(|(at, id)| {
+            let at = DateTime::parse_from_rfc3339(at).ok()?;
+            Some((at.with_timezone(&Utc), id))
+        });
+        let start = window.updated_from.map(|at| (at, 0));
+        let next = last
+            .or(cursor)
+            .or(start)
+            .map(|(at, id)| format!("{}-{id}", at.timestamp_nanos_opt().unwrap_or_default()));
+        body.insert("next".into(), next.into());
+    }
+    Ok(Json(body).into_response())
 }
 
 /// One record's answer: `{"<kind>": {...}}`, with `status` (201 for a new one).

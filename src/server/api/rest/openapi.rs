@@ -78,6 +78,14 @@ const OPERATIONS: &[Op] = &[
     ),
     (
         "get",
+        "/api/v1/locations",
+        "List locations",
+        None,
+        Some("LocationList"),
+        200,
+    ),
+    (
+        "get",
         "/api/v1/locations/{id}",
         "Get a location",
         None,
@@ -150,26 +158,37 @@ const OPERATIONS: &[Op] = &[
     ),
 ];
 
-/// Query parameters of the lists: (path, name, type, description).
+/// The record lists, which all take the [`WINDOW`] parameters.
+const RECORD_LISTS: &[&str] = &[
+    "/api/v1/clients",
+    "/api/v1/clients/{id}/locations",
+    "/api/v1/locations",
+    "/api/v1/contacts",
+];
+
+/// Query parameters of every record list: (name, type, description).
+#[rustfmt::skip]
+const WINDOW: &[(&str, &str, &str)] = &[
+    ("created_from", "date-time", "Created at or after (RFC 3339)"),
+    ("created_to", "date-time", "Created at or before (RFC 3339)"),
+    ("updated_from", "date-time", "Changed at or after (RFC 3339); makes the list a sync, ordered by change and paged by `cursor`"),
+    ("cursor", "string", "The `next` value of the previous sync answer"),
+    ("updated_to", "date-time", "Changed at or before (RFC 3339)"),
+    ("include_inactive", "boolean", "Archived records too"),
+    ("page", "integer", "Page number, from 1 (not in a sync)"),
+    ("page_size", "integer", "Rows per page"),
+];
+
+/// Query parameters of one list: (path, name, type, description).
+#[rustfmt::skip]
 const LIST_PARAMETERS: &[(&str, &str, &str, &str)] = &[
     ("/api/v1/clients", "id", "integer", "Only this client"),
     ("/api/v1/clients", "name", "string", "The exact name, in any case"),
     ("/api/v1/clients", "account_code", "string", "The exact account code, in any case"),
     ("/api/v1/clients", "search", "string", "Names, domains, codes, tags, contacts (names, emails, phone digits) and locations (cities, addresses)"),
-    ("/api/v1/clients", "created_from", "date-time", "Created at or after (RFC 3339)"),
-    ("/api/v1/clients", "created_to", "date-time", "Created at or before (RFC 3339)"),
-    ("/api/v1/clients", "updated_from", "date-time", "Changed at or after (RFC 3339); makes the list a sync, ordered by change and paged by `cursor`"),
-    ("/api/v1/clients", "cursor", "string", "The `next` value of the previous sync answer"),
-    ("/api/v1/clients", "updated_to", "date-time", "Changed at or before (RFC 3339)"),
-    ("/api/v1/clients", "include_inactive", "boolean", "Archived clients too"),
-    ("/api/v1/clients", "page", "integer", "Page number, from 1"),
-    ("/api/v1/clients", "page_size", "integer", "Rows per page"),
-    ("/api/v1/clients/{id}/locations", "include_inactive", "boolean", "Archived locations too"),
+    ("/api/v1/locations", "client_id", "integer", "Only this client's locations"),
     ("/api/v1/contacts", "client_id", "integer", "Only this client's contacts"),
     ("/api/v1/contacts", "search", "string", "Names, emails, titles, client names, phone digits"),
-    ("/api/v1/contacts", "include_inactive", "boolean", "Archived contacts too"),
-    ("/api/v1/contacts", "page", "integer", "Page number, from 1"),
-    ("/api/v1/contacts", "page_size", "integer", "Rows per page"),
     ("/api/v1/deleted", "since", "date-time", "Deleted at or after (RFC 3339), required"),
     ("/api/v1/deleted", "page", "integer", "Page number, from 1"),
     ("/api/v1/deleted", "page_size", "integer", "Rows per page"),
@@ -226,8 +245,13 @@ fn build() -> Value {
             }));
         }
         if method == "get" {
-            parameters.extend(LIST_PARAMETERS.iter().filter(|(p, ..)| *p == path).map(
-                |(_, name, kind, description)| {
+            let window = WINDOW.iter().filter(|_| RECORD_LISTS.contains(&path));
+            let own = LIST_PARAMETERS
+                .iter()
+                .filter(|(p, ..)| *p == path)
+                .map(|(_, name, kind, description)| (name, kind, description));
+            parameters.extend(own.chain(window.map(|(n, k, d)| (n, k, d))).map(
+                |(name, kind, description)| {
                     json!({"name": name, "in": "query", "description": description,
                                "schema": scalar(kind)})
                 },
@@ -339,6 +363,7 @@ fn list(kind: &str, schema: &str) -> Value {
         "total": {"type": "integer"},
         "page": {"type": "integer"},
         "page_size": {"type": "integer", "default": DEFAULT_PAGE_SIZE, "maximum": MAX_PAGE_SIZE},
+        "next": {"type": "string", "description": "In a sync: the `cursor` of the next call"},
     }})
 }
 

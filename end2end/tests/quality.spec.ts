@@ -1,0 +1,148 @@
+// The quality bar of the main pages, hydrated: no accessibility violations (axe-core, WCAG 2.1
+// A and AA), and Lighthouse (desktop, on loopback) with no layout shift on load. The Lighthouse
+// scores are written to target/lighthouse.json and printed; the README records them.
+import AxeBuilder from '@axe-core/playwright';
+import { launch } from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect, ready, signIn } from './fixtures';
+import type { Docket } from './docket';
+import type { APIRequestContext } from '@playwright/test';
+
+const PASSWORD = 'violet-harbour-kettle';
+const ADMIN = 'admin@example.com';
+
+/** An admin, and a client with a location and a contact; the client's id. */
+async function seed(docket: Docket, request: APIRequestContext): Promise<number> {
+  docket.createUser(ADMIN, PASSWORD, 'admin');
+  const key = docket.cli('api-key', 'create', '--name', 'setup', '--user', ADMIN).trim().split('\n').pop()!;
+  const headers = { Authorization: `Bearer ${key}` };
+  const made = await request.post(`${docket.url}/api/v1/clients`, {
+    headers,
+    data: {
+      client: {
+        name: 'ACME Corporation',
+        industry: 'Manufacturing',
+        primary_location: { name: 'Head office', city: 'Utrecht', state: 'UT', country: 'NL' },
+      },
+    },
+  });
+  expect(made.status()).toBe(201);
+  const id = (await made.json()).client.id;
+  const contact = await request.post(`${docket.url}/api/v1/contacts`, {
+    headers,
+    data: { contact: { client_id: id, name: 'Wile Coyote', email: 'wile@acme.example', phone: '+1 555 010 2000' } },
+  });
+  expect(contact.status()).toBe(201);
+  return id;
+}
+
+test('the main pages have no accessibility violations', async ({ page, hydrated, docket, request }) => {
+  test.skip(!hydrated, 'axe runs inside the page');
+  test.setTimeout(120_000);
+  const client = await seed(docket, request);
+  const found: string[] = [];
+  const check = async (path: string) => {
+    await page.goto(`${docket.url}${path}`);
+    await ready(page, true);
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    for (const v of result.violations) {
+      found.push(`${path}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    }
+  };
+  await check('/login');
+  await signIn(page, true, docket.url, ADMIN, PASSWORD);
+  await expect(page.getByRole('heading', { name: 'Welcome to Docket' })).toBeVisible();
+  const pages = [
+    '/',
+    '/clients',
+    '/clients/new',
+    `/clients/${client}`,
+    '/clients/import',
+    '/contacts',
+    '/search?q=acme',
+    '/account',
+    '/account/password',
+    '/admin/users',
+    '/admin/security',
+    '/admin/audit',
+    '/admin/tags',
+    '/admin/api-keys',
+    '/docs/api',
+  ];
+  for (const path of pages) await check(path);
+  await page.goto(`${docket.url}/admin/users`);
+  const user = await page.getByRole('main').getByRole('link', { name: 'admin', exact: true }).getAttribute('href');
+  await check(user!);
+  expect(found).toEqual([]);
+});
+
+/** Lighthouse's scores of one page, and its layout shift. */
+type Scores = { page: string; performance: number; accessibility: number; bestPractices: number; cls: number };
+
+test('Lighthouse: fast pages that do not shift as they load', async ({ page, hydrated, docket, request }) => {
+  test.skip(!hydrated, 'one run is enough');
+  test.setTimeout(240_000);
+  const client = await seed(docket, request);
+  await signIn(page, true, docket.url, ADMIN, PASSWORD);
+  await expect(page.getByRole('heading', { name: 'Welcome to Docket' })).toBeVisible();
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
+  const chrome = await launch({
+    chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+  const scores: Scores[] = [];
+  try {
+    for (const [path, signedIn] of [
+      ['/login', false],
+      ['/clients', true],
+      [`/clients/${client}`, true],
+      ['/search?q=acme', true],
+    ] as const) {
+      // A run that could not load the page (a runtime error, no scores) is tried once more.
+      let lhr;
+      for (let attempt = 0; attempt < 2 && !lhr?.categories.performance.score; attempt++) {
+        const run = await lighthouse(
+          `${docket.url}${path}`,
+          {
+            port: chrome.port,
+            output: 'json',
+            logLevel: 'error',
+            onlyCategories: ['performance', 'accessibility', 'best-practices'],
+            extraHeaders: signedIn ? { Cookie: cookie } : {},
+          },
+          {
+            extends: 'lighthouse:default',
+            settings: {
+              formFactor: 'desktop',
+              screenEmulation: { mobile: false, width: 1350, height: 940, deviceScaleFactor: 1, disabled: false },
+              throttlingMethod: 'provided',
+            },
+          },
+        );
+        lhr = run!.lhr;
+      }
+      expect(lhr!.runtimeError, `${path}: Lighthouse could not run`).toBeUndefined();
+      scores.push({
+        page: path.replace(String(client), '{id}'),
+        performance: lhr!.categories.performance.score ?? 0,
+        accessibility: lhr!.categories.accessibility.score ?? 0,
+        bestPractices: lhr!.categories['best-practices'].score ?? 0,
+        cls: lhr!.audits['cumulative-layout-shift'].numericValue ?? 1,
+      });
+    }
+  } finally {
+    await chrome.kill();
+  }
+  writeFileSync(join(__dirname, '..', '..', 'target', 'lighthouse.json'), JSON.stringify(scores, null, 2));
+  console.table(scores);
+  for (const s of scores) {
+    expect.soft(s.accessibility, `${s.page} accessibility`).toBe(1);
+    expect.soft(s.bestPractices, `${s.page} best practices`).toBeGreaterThanOrEqual(0.95);
+    // The score moves with the machine's load; this bound catches a page grown slow, not noise.
+    expect.soft(s.performance, `${s.page} performance`).toBeGreaterThanOrEqual(0.75);
+    expect.soft(s.cls, `${s.page} layout shift`).toBeLessThan(0.01);
+  }
+});
