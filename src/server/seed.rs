@@ -197,7 +197,9 @@ pub async fn seed(
     }
     .await;
     db.resume_search_index(paused).await?;
-    added.map(|_| seeded)
+    added?;
+    db.refresh_statistics().await?;
+    Ok(seeded)
 }
 
 /// The seed's tags, created when missing: (kind, id) pairs in `TAGS` order.

@@ -149,6 +149,16 @@ impl Db {
         Ok(version)
     }
 
+    /// Brings PostgreSQL's planner statistics up to date after a bulk load (autovacuum would,
+    /// but only later): without them it guesses a few rows for a large table and reads it
+    /// whole. SQLite keeps none unless asked, and plans by its indexes.
+    pub async fn refresh_statistics(&self) -> DbResult<()> {
+        if let Db::Postgres(pool) = self {
+            sqlx::query("ANALYZE").execute(pool).await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
     }

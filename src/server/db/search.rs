@@ -1,7 +1,6 @@
 //! Global search over the trigram index the migrations keep (SQLite FTS5 `trigram`,
 //! PostgreSQL `pg_trgm`): every term must appear somewhere in a record's text; when that finds
-//! nothing (SQLite) or little (PostgreSQL), near misses are added, ranked by how many trigrams
-//! they share.
+//! nothing, near misses are looked for, ranked by how many trigrams they share.
 
 use super::{Db, DbResult, Scope};
 use crate::search::{Hit, MIN_LENGTH};
@@ -154,22 +153,40 @@ impl Db {
                 rows
             }
             Db::Postgres(pool) => {
-                let patterns: Vec<String> = terms.iter().map(|t| format!("%{t}%")).collect();
-                let whole = terms.join(" ");
-                let sql = format!(
-                    "{} AND (s.body LIKE ALL($2) OR ($5 AND $3 <% s.body)) \
-                     ORDER BY (s.body LIKE ALL($2)) DESC, word_similarity($3, s.body) DESC, s.id \
-                     LIMIT $4",
-                    hit_select("search_index s")
+                // One LIKE per term ($4 on), which the trigram index serves (an array of
+                // patterns it does not), then near misses by word similarity only when
+                // nothing matches; `<%` alone is served by the index too.
+                let likes: Vec<String> = (0..terms.len())
+                    .map(|i| format!("s.body LIKE ${}", i + 4))
+                    .collect();
+                let exact = format!(
+                    "{} AND {} ORDER BY word_similarity($2, s.body) DESC, s.id LIMIT $3",
+                    hit_select("search_index s"),
+                    likes.join(" AND ")
                 );
-                sqlx::query_as(&sql)
+                let whole = terms.join(" ");
+                let mut q = sqlx::query_as(&exact)
                     .bind(scope.restricted_user)
-                    .bind(&patterns)
                     .bind(&whole)
-                    .bind(LIMIT)
-                    .bind(fuzzy)
-                    .fetch_all(pool)
-                    .await?
+                    .bind(LIMIT);
+                for t in &terms {
+                    q = q.bind(format!("%{t}%"));
+                }
+                let mut rows: Vec<HitRow> = q.fetch_all(pool).await?;
+                if fuzzy && rows.is_empty() {
+                    let near = format!(
+                        "{} AND $2 <% s.body ORDER BY word_similarity($2, s.body) DESC, s.id \
+                         LIMIT $3",
+                        hit_select("search_index s")
+                    );
+                    rows = sqlx::query_as(&near)
+                        .bind(scope.restricted_user)
+                        .bind(&whole)
+                        .bind(LIMIT)
+                        .fetch_all(pool)
+                        .await?;
+                }
+                rows
             }
         };
         let mut seen = std::collections::HashSet::new();
