@@ -47,6 +47,12 @@ _docket_setup() {
   fi
   export PATH="$root/end2end/node_modules/.bin:$PATH"
 
+  # A real SMTP server for the mail tests: aiosmtpd from PyPI, in a venv under target/.
+  if [ "${1:-}" = test ] && ! target/mail-venv/bin/python -c 'import aiosmtpd' 2>/dev/null; then
+    echo "setup: installing aiosmtpd for the mail tests"
+    python3 -m venv target/mail-venv && target/mail-venv/bin/pip install -q aiosmtpd==1.4.6 || return 1
+  fi
+
   if [ "${1:-}" = test ] && ! [ -x /usr/bin/chromium ]; then
     echo "setup: installing Debian's Chromium"
     local sudo=""

@@ -21,7 +21,13 @@ use crate::components::hydrated::Hydrated;
 use crate::components::layout::Layout;
 use crate::error::AppError;
 use crate::pages::{api_docs::ApiDocsPage, home::HomePage, not_found::NotFound};
+use crate::portal::pages::{
+    access::{PortalForgotPage, PortalLoginPage, PortalPasswordPage},
+    profile::PortalProfilePage,
+    tickets::{PortalNewTicketPage, PortalTicketPage, PortalTicketsPage},
+};
 use crate::search::page::SearchPage;
+use crate::tickets::pages::{detail::TicketPage, list::TicketsPage, new::NewTicketPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -56,15 +62,32 @@ pub fn use_current_user() -> CurrentUserResource {
     expect_context::<CurrentUserResource>()
 }
 
+/// The document title of a page. leptos_meta writes it into the server's HTML unescaped, so
+/// names people typed (a client, a ticket's subject) are escaped there; in the browser it is
+/// set as text and needs none.
+fn title_text(page: String) -> String {
+    let title = if page.is_empty() {
+        "Docket".to_string()
+    } else {
+        format!("{page} · Docket")
+    };
+    if cfg!(feature = "ssr") {
+        title
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        title
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // Pages wait for their data on the server so they are complete without JavaScript.
     let ssr = SsrMode::Async;
     view! {
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Docket".to_string() } else { format!("{page} · Docket") }
-        } />
+        <Title formatter=title_text />
         <Router>
             <CurrentUserProvider>
                 <Layout>
@@ -91,6 +114,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/contacts") view={Lazy::<ContactsRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/docs/api") view={Lazy::<ApiDocsRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/tickets") view={Lazy::<TicketsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/tickets/new") view={Lazy::<NewTicketRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/tickets/:id") view={Lazy::<TicketRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/portal") view={Lazy::<PortalLoginRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/portal/forgot") view={Lazy::<PortalForgotRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/portal/password") view={Lazy::<PortalPasswordRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/portal/tickets") view={Lazy::<PortalTicketsRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/portal/tickets/new") view={Lazy::<PortalNewTicketRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/portal/tickets/:id") view={Lazy::<PortalTicketRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/portal/profile") view={Lazy::<PortalProfileRoute>::new()} ssr=ssr.clone() />
                     </Routes>
                 </Layout>
             </CurrentUserProvider>
@@ -136,6 +169,16 @@ lazy_page! {
     ContactsRoute => ContactsPage,
     ApiDocsRoute => ApiDocsPage,
     SearchRoute => SearchPage,
+    TicketsRoute => TicketsPage,
+    NewTicketRoute => NewTicketPage,
+    TicketRoute => TicketPage,
+    PortalLoginRoute => PortalLoginPage,
+    PortalForgotRoute => PortalForgotPage,
+    PortalPasswordRoute => PortalPasswordPage,
+    PortalTicketsRoute => PortalTicketsPage,
+    PortalNewTicketRoute => PortalNewTicketPage,
+    PortalTicketRoute => PortalTicketPage,
+    PortalProfileRoute => PortalProfilePage,
 }
 
 #[component]

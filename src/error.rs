@@ -47,6 +47,19 @@ impl AppError {
         }])
     }
 
+    /// Several field problems at once: (field, message).
+    pub fn fields<F: AsRef<str>>(problems: Vec<(F, String)>) -> Self {
+        AppError::Invalid(
+            problems
+                .into_iter()
+                .map(|(field, message)| FieldError {
+                    field: field.as_ref().to_string(),
+                    message,
+                })
+                .collect(),
+        )
+    }
+
     /// The field errors of an `Invalid` error (empty for the others).
     pub fn into_fields(self) -> Vec<FieldError> {
         match self {

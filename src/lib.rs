@@ -14,8 +14,10 @@ pub mod clients;
 pub mod components;
 pub mod error;
 pub mod pages;
+pub mod portal;
 pub mod search;
 pub mod status;
+pub mod tickets;
 pub mod url;
 
 #[cfg(feature = "ssr")]

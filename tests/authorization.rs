@@ -25,6 +25,8 @@ enum Kind {
     Write,
     /// Admins only.
     Admin,
+    /// A signed-in portal contact only; technicians' sessions do not count.
+    Portal,
 }
 
 /// A server function's name, who may call it, and its form arguments.
@@ -200,6 +202,77 @@ fn server_functions(user_id: &str) -> Vec<Call> {
             vec![("id", s("1")), ("mapping[0]", s("client.name"))],
         ),
         ("start_import", Kind::Write, vec![("id", s("1"))]),
+        ("list_tickets", Kind::Read, vec![]),
+        ("ticket_detail", Kind::Read, vec![("id", s("1"))]),
+        (
+            "create_ticket",
+            Kind::Write,
+            vec![("client", s(CLIENT)), ("subject", s("Sweep"))],
+        ),
+        (
+            "reply_ticket",
+            Kind::Write,
+            vec![("id", s("1")), ("body", s("hello"))],
+        ),
+        (
+            "update_ticket",
+            Kind::Write,
+            vec![("id", s("1")), ("status", s("open"))],
+        ),
+        ("invite_contact", Kind::Write, vec![("id", s("1"))]),
+        ("portal_me", Kind::Public, vec![]),
+        (
+            "portal_login",
+            Kind::Public,
+            vec![("email", s("kim@example.com")), ("password", s(PASSWORD))],
+        ),
+        ("portal_logout", Kind::Public, vec![]),
+        (
+            "portal_forgot",
+            Kind::Public,
+            vec![("email", s("kim@example.com"))],
+        ),
+        ("portal_link", Kind::Public, vec![("token", s("nothing"))]),
+        (
+            "portal_set_password",
+            Kind::Public,
+            vec![
+                ("token", s("nothing")),
+                ("password", s(PASSWORD)),
+                ("confirm", s(PASSWORD)),
+            ],
+        ),
+        ("portal_tickets", Kind::Portal, vec![]),
+        ("portal_ticket", Kind::Portal, vec![("id", s("1"))]),
+        (
+            "portal_new_ticket",
+            Kind::Portal,
+            vec![("subject", s("Sweep"))],
+        ),
+        (
+            "portal_reply",
+            Kind::Portal,
+            vec![("id", s("1")), ("body", s("hello"))],
+        ),
+        (
+            "portal_set_status",
+            Kind::Portal,
+            vec![("id", s("1")), ("action", s("close"))],
+        ),
+        (
+            "portal_update_profile",
+            Kind::Portal,
+            vec![("name", s("Kim"))],
+        ),
+        (
+            "portal_change_password",
+            Kind::Portal,
+            vec![
+                ("current", s(PASSWORD)),
+                ("password", s(PASSWORD)),
+                ("confirm", s(PASSWORD)),
+            ],
+        ),
     ]
 }
 
@@ -252,7 +325,16 @@ async fn without_a_session_only_public_functions_and_pages_answer() {
         for route in docket::server::http::page_routes() {
             let path = route.path().replace(":id", &admin.to_string());
             let res = get(&app, &path, None).await;
-            if ["/login", "/login/mfa", "/logout", "/setup"].contains(&path.as_str()) {
+            if path.starts_with("/portal") {
+                // The portal signs contacts in on its own page.
+                if ["/portal", "/portal/forgot", "/portal/password"].contains(&path.as_str()) {
+                    assert_eq!(res.status, StatusCode::OK, "{path}");
+                } else {
+                    assert_eq!(res.status, StatusCode::SEE_OTHER, "{path}");
+                    let to = res.header("location").unwrap();
+                    assert!(to.starts_with("/portal?next="), "{path} → {to}");
+                }
+            } else if ["/login", "/login/mfa", "/logout", "/setup"].contains(&path.as_str()) {
                 assert!(
                     res.status == StatusCode::OK || res.status == StatusCode::NOT_FOUND,
                     "{path}"
@@ -288,8 +370,28 @@ async fn read_only_users_read_but_change_nothing_but_their_own_account() {
             })
             .await
             .unwrap();
+        let contact = docket::clients::model::ContactInput {
+            name: "Kim".into(),
+            email: "kim@sweep.test".into(),
+            ..Default::default()
+        };
+        assert_eq!(tx.insert_contact(client, &contact).await.unwrap(), 1);
+        let (ticket, _) = tx
+            .insert_ticket(&docket::server::db::NewTicket {
+                client_id: client,
+                contact_id: None,
+                location_id: None,
+                assignee_id: None,
+                subject: "Sweep",
+                details: "",
+                priority: docket::tickets::model::Priority::Low,
+                source: docket::tickets::model::Source::Ui,
+            })
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(client.to_string(), CLIENT);
+        assert_eq!(ticket, 1);
         for (who, id) in [("read-only", reader), ("technician", technician)] {
             for (name, kind, args) in server_functions(&admin.to_string()) {
                 let cookie = common::session_cookie(db, id).await;
@@ -308,6 +410,11 @@ async fn read_only_users_read_but_change_nothing_but_their_own_account() {
                         res.body
                     ),
                     Kind::Read => assert_eq!(res.status, StatusCode::OK, "{who} reads {name}"),
+                    Kind::Portal => assert_eq!(
+                        res.status,
+                        StatusCode::UNAUTHORIZED,
+                        "{who} called portal function {name}"
+                    ),
                     Kind::Public | Kind::OwnAccount => {
                         assert!(res.status != StatusCode::INTERNAL_SERVER_ERROR, "{name}")
                     }

@@ -1,14 +1,15 @@
 // A Docket of a test's own: the release binary on a fresh SQLite database and a free port,
 // so journeys that need an empty or special database do not depend on each other.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 
 const BINARY = join(__dirname, '..', '..', 'target', 'release', 'docket');
 const SITE = join(__dirname, '..', '..', 'target', 'site');
+const PYTHON = join(__dirname, '..', '..', 'target', 'mail-venv', 'bin', 'python');
 
 export type Docket = {
   url: string;
@@ -16,6 +17,8 @@ export type Docket = {
   cli: (...args: string[]) => string;
   /** Creates a technician account through the command line. */
   createUser: (email: string, password: string, role?: string) => void;
+  /** The messages its SMTP server received, decoded enough to read links (with `mail`). */
+  mails: () => string[];
   stop: () => Promise<void>;
 };
 
@@ -29,9 +32,37 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startDocket(): Promise<Docket> {
+async function waitFor(ready: () => Promise<boolean>, what: string) {
+  for (let i = 0; !(await ready().catch(() => false)); i++) {
+    if (i > 200) throw new Error(`${what} did not start`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A real SMTP server (aiosmtpd, installed by .ci/setup.sh test) writing to a maildir. */
+async function startSmtp(dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(PYTHON, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', join(dir, 'maildir')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(
+    () =>
+      new Promise((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.end();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      }),
+    'aiosmtpd',
+  );
+  return { url: `smtp://127.0.0.1:${port}`, child };
+}
+
+export async function startDocket(options: { mail?: boolean } = {}): Promise<Docket> {
   const dir = mkdtempSync(join(tmpdir(), 'docket-e2e-'));
   const port = await freePort();
+  const smtp = options.mail ? await startSmtp(dir) : undefined;
   const env = {
     ...process.env,
     DATABASE_URL: `sqlite://${join(dir, 'docket.db')}`,
@@ -39,27 +70,27 @@ export async function startDocket(): Promise<Docket> {
     LEPTOS_SITE_ROOT: SITE,
     DOCKET_SECURE_COOKIES: 'false',
     RUST_LOG: 'warn',
+    DOCKET_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...(smtp ? { DOCKET_SMTP_URL: smtp.url } : {}),
   };
   const child: ChildProcess = spawn(BINARY, ['serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (i > 200) throw new Error('docket did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 'docket');
   const cli = (...args: string[]) => execFileSync(BINARY, args, { env, encoding: 'utf8' });
   return {
     url,
     cli,
     createUser: (email, password, role = 'technician') =>
       void cli('user', 'create', '--email', email, '--password', password, '--name', email.split('@')[0], '--role', role),
+    mails: () => {
+      const box = join(dir, 'maildir', 'new');
+      if (!existsSync(box)) return [];
+      return readdirSync(box).sort().map((f) => readFileSync(join(box, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '='));
+    },
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+      smtp?.child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -52,6 +52,8 @@ test('the main pages have no accessibility violations', async ({ page, hydrated,
     }
   };
   await check('/login');
+  await check('/portal');
+  await check('/portal/forgot');
   await signIn(page, true, docket.url, ADMIN, PASSWORD);
   await expect(page.getByRole('heading', { name: 'Welcome to Docket' })).toBeVisible();
   const pages = [
@@ -70,6 +72,9 @@ test('the main pages have no accessibility violations', async ({ page, hydrated,
     '/admin/tags',
     '/admin/api-keys',
     '/docs/api',
+    '/tickets',
+    '/tickets/new',
+    `/clients/${client}?tab=tickets`,
   ];
   for (const path of pages) await check(path);
   await page.goto(`${docket.url}/admin/users`);

@@ -135,7 +135,7 @@ fn label(user: &UserRow) -> String {
 }
 
 #[cfg(feature = "ssr")]
-fn set_cookie(value: &str) {
+pub(crate) fn set_cookie(value: &str) {
     if let (Some(res), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(value),
@@ -146,7 +146,7 @@ fn set_cookie(value: &str) {
 
 /// Refuses with 429 when a bucket is blocked, recording the refusal.
 #[cfg(feature = "ssr")]
-async fn check_blocked(
+pub(crate) async fn check_blocked(
     db: &Db,
     buckets: &[&str],
     actor: &Actor,

@@ -154,3 +154,21 @@ impl LiveChecks {
         })
     }
 }
+
+/// A form reference that empties its form each time `action` succeeds (a sent reply should
+/// not stay in the box). Pass it to `ActionForm`'s `node_ref`.
+pub fn reset_after<S>(action: ServerAction<S>) -> NodeRef<leptos::html::Form>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+    form
+}

@@ -12,6 +12,9 @@ use leptos_router::components::A;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let me = use_current_user();
+    // The portal has its own bar; a technician who opens it sees it as a contact would.
+    let location = leptos_router::hooks::use_location();
+    let portal = move || location.pathname.get().starts_with("/portal");
     // Ctrl+K (⌘K on a Mac) goes to the search box from anywhere.
     let _ = window_event_listener(leptos::ev::keydown, |ev| {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
@@ -30,7 +33,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <header class="topbar">
                 <a class="brand" href="/">"Docket"</a>
                 <Transition>
-                    {move || me.get().and_then(|r| r.ok().flatten()).map(|user| view! { <Navigation user /> })}
+                    {move || me.get().and_then(|r| r.ok().flatten()).filter(|_| !portal()).map(|user| view! { <Navigation user /> })}
                 </Transition>
             </header>
             <main id="main" class="page">
@@ -56,6 +59,7 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
                 <li><A href="/" exact=true>"Home"</A></li>
                 <li><A href="/clients">"Clients"</A></li>
                 <li><A href="/contacts">"Contacts"</A></li>
+                <li><A href="/tickets">"Tickets"</A></li>
                 {admin.then(|| view! {
                     <li><A href="/admin/users">"Users"</A></li>
                     <li><A href="/admin/tags">"Tags"</A></li>

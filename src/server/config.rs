@@ -50,12 +50,41 @@ pub struct Config {
     /// folder, from memory.
     #[arg(long, env = "DOCKET_BENCH_CEILING", global = true)]
     pub bench_ceiling: Option<PathBuf>,
+
+    /// Outgoing mail server: `smtp://[user:password@]host[:port]`, with `?tls=required` for
+    /// STARTTLS, or `smtps://...`. Without it, invitations show their link to the technician
+    /// and no other mail is sent.
+    #[arg(long, env = "DOCKET_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of Docket's mail.
+    #[arg(long, env = "DOCKET_MAIL_FROM", default_value = "Docket <docket@localhost>", global = true)]
+    pub mail_from: String,
+
+    /// The address people reach Docket at, for links in mail; default `http://` and the
+    /// listen address.
+    #[arg(long, env = "DOCKET_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Resolved tickets close themselves after this many hours.
+    #[arg(long, env = "DOCKET_TICKET_AUTOCLOSE_HOURS", default_value_t = 72, global = true)]
+    pub ticket_autoclose_hours: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {
     Text,
     Json,
+}
+
+impl Config {
+    /// Where people reach Docket, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.site_addr),
+        }
+    }
 }
 
 impl fmt::Debug for Config {
@@ -69,6 +98,10 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("api_rate_limit", &self.api_rate_limit)
             .field("bench_ceiling", &self.bench_ceiling)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("public_url", &self.public_url)
+            .field("ticket_autoclose_hours", &self.ticket_autoclose_hours)
             .finish()
     }
 }

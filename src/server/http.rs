@@ -4,6 +4,7 @@ use super::auth::session::{self, CookiePolicy};
 use super::auth::{csrf, guard};
 use super::config::Config;
 use super::db::Db;
+use super::mail::Mailer;
 use crate::app::{shell, App};
 use crate::error::AppError;
 use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
@@ -35,6 +36,7 @@ pub struct AppState {
     setup_done: Arc<AtomicBool>,
     /// The load benchmark's folder of answers to serve from memory.
     bench_ceiling: Option<std::path::PathBuf>,
+    pub mailer: Mailer,
 }
 
 impl AppState {
@@ -48,6 +50,11 @@ impl AppState {
             rates: Arc::new(super::api::limits::Rates::new(config.api_rate_limit)),
             bench_ceiling: config.bench_ceiling.clone(),
             setup_done: Arc::new(AtomicBool::new(false)),
+            // `serve` checks the mail settings before it gets here.
+            mailer: Mailer::from_config(config).unwrap_or_else(|err| {
+                tracing::error!(error = %err, "mail settings unreadable; mail is off");
+                Mailer::new(None, "docket@localhost", config.public_url()).expect("plain sender")
+            }),
         }
     }
 
@@ -94,10 +101,11 @@ pub fn page_routes() -> Vec<AxumRouteListing> {
 
 /// The whole application: pages, server functions under `/rpc`, health check, static files.
 pub fn router(state: AppState) -> Router {
-    let (db, cookies) = (state.db.clone(), state.cookies);
+    let (db, cookies, mailer) = (state.db.clone(), state.cookies, state.mailer.clone());
     let context = move || {
         provide_context(db.clone());
         provide_context(cookies);
+        provide_context(mailer.clone());
         provide_page_nonce();
     };
     let options = state.leptos_options.clone();
@@ -255,8 +263,13 @@ fn is_hashed(path: &str) -> bool {
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let started = Instant::now();
     tracing::info!(?config, "starting");
+    Mailer::from_config(&config)?;
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
+    tokio::spawn(close_resolved_tickets(
+        db.clone(),
+        chrono::Duration::hours(config.ticket_autoclose_hours.into()),
+    ));
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
     let app = router(AppState::new(&config, db.clone()));
     tracing::info!(
@@ -274,6 +287,19 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Closes resolved tickets once they have been resolved for `after`, checking every minute.
+async fn close_resolved_tickets(db: Db, after: chrono::Duration) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match db.close_resolved(chrono::Utc::now() - after).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(tickets = n, "closed resolved tickets"),
+            Err(err) => tracing::warn!(error = %err, "closing resolved tickets failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

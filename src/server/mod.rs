@@ -9,4 +9,5 @@ pub mod db;
 pub mod export;
 pub mod http;
 pub mod import;
+pub mod mail;
 pub mod seed;

@@ -211,11 +211,15 @@ pub mod web {
         }
         /// The `name=value` part of the session cookie this answer set.
         pub fn session_cookie(&self) -> Option<String> {
+            self.cookie("docket_session")
+        }
+        /// The `name=value` part of the cookie `name` this answer set.
+        pub fn cookie(&self, name: &str) -> Option<String> {
             self.headers
                 .get_all(header::SET_COOKIE)
                 .iter()
                 .filter_map(|v| v.to_str().ok())
-                .find(|c| c.starts_with("docket_session="))
+                .find(|c| c.starts_with(&format!("{name}=")))
                 .map(|c| c.split(';').next().unwrap().to_string())
         }
     }
@@ -229,6 +233,10 @@ pub mod web {
             log_format: LogFormat::Text,
             api_rate_limit: docket::server::api::limits::PER_KEY,
             bench_ceiling: None,
+            smtp_url: None,
+            mail_from: "Docket <docket@example.com>".into(),
+            public_url: Some("http://docket.test".into()),
+            ticket_autoclose_hours: 72,
         }
     }
 
@@ -237,6 +245,15 @@ pub mod web {
             &config(std::path::Path::new("/nonexistent")),
             db.clone(),
         ))
+    }
+
+    /// The app sending its mail to `smtp_url`.
+    pub fn app_with_mail(db: &Db, smtp_url: &str) -> axum::Router {
+        let config = Config {
+            smtp_url: Some(smtp_url.to_string()),
+            ..config(std::path::Path::new("/nonexistent"))
+        };
+        router(AppState::new(&config, db.clone()))
     }
 
     /// Sends a request and reads the whole answer; a stalled answer fails the test within a
@@ -299,5 +316,95 @@ pub mod web {
                 _ => format!("%{b:02X}"),
             })
             .collect()
+    }
+}
+
+pub mod mail {
+    //! A real SMTP server for a test: aiosmtpd (installed by `.ci/setup.sh test`) writing what
+    //! it receives to a maildir.
+    use std::path::PathBuf;
+    use std::process::{Child, Command, Stdio};
+
+    pub struct SmtpServer {
+        pub url: String,
+        dir: tempfile::TempDir,
+        child: Child,
+    }
+
+    impl SmtpServer {
+        pub async fn start() -> Self {
+            let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/mail-venv/bin/python");
+            assert!(
+                python.exists(),
+                "{} is missing: run `source .ci/setup.sh test`",
+                python.display()
+            );
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let dir = tempfile::tempdir().unwrap();
+            let child = Command::new(python)
+                .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+                .args(["-c", "aiosmtpd.handlers.Mailbox"])
+                .arg(dir.path().join("maildir"))
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("start aiosmtpd");
+            for _ in 0..200 {
+                if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                    return Self {
+                        url: format!("smtp://127.0.0.1:{port}"),
+                        dir,
+                        child,
+                    };
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("aiosmtpd did not start");
+        }
+
+        /// Every message received so far, decoded to text (quoted-printable soft breaks and
+        /// `=3D` undone, which is all our plain-text mail needs).
+        pub fn messages(&self) -> Vec<String> {
+            let new = self.dir.path().join("maildir/new");
+            let mut files: Vec<_> = std::fs::read_dir(new)
+                .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+            files
+                .iter()
+                .map(|p| {
+                    std::fs::read_to_string(p)
+                        .unwrap()
+                        .replace("=\r\n", "")
+                        .replace("=\n", "")
+                        .replace("=3D", "=")
+                })
+                .collect()
+        }
+
+        /// The portal link (`/portal/password?token=...`) in the newest message to `to`.
+        pub fn link_to(&self, to: &str) -> Option<String> {
+            let message = self
+                .messages()
+                .into_iter()
+                .rev()
+                .find(|m| m.to_lowercase().contains(&format!("to: {}", to.to_lowercase())) || m.contains(&format!("<{to}>")))?;
+            let start = message.find("/portal/password?token=")?;
+            let token: String = message[start..]
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .collect();
+            Some(token)
+        }
+    }
+
+    impl Drop for SmtpServer {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }

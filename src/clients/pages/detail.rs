@@ -17,6 +17,9 @@ use crate::components::form::{form_error, FormError, LiveChecks};
 use crate::components::loading::Loading;
 use crate::components::route::use_route_id;
 use crate::components::time::Time;
+use crate::tickets::api::{list_tickets, InviteContact, Invitation};
+use crate::tickets::model::TicketFilter;
+use crate::tickets::pages::list::TicketTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -88,6 +91,7 @@ fn ClientView(record: ClientRecord) -> impl IntoView {
             {tab_link("", "Overview".into())}
             {tab_link("contacts", format!("Contacts ({active_contacts})"))}
             {tab_link("locations", format!("Locations ({active_locations})"))}
+            {tab_link("tickets", "Tickets".into())}
             {powers.write.then(|| tab_link("edit", "Edit".into()))}
         </nav>
         {move || {
@@ -95,6 +99,7 @@ fn ClientView(record: ClientRecord) -> impl IntoView {
             match tab().as_str() {
                 "contacts" => view! { <ContactsTab record powers /> }.into_any(),
                 "locations" => view! { <LocationsTab record powers /> }.into_any(),
+                "tickets" => view! { <TicketsTab id name=record.client.fields.name.clone() /> }.into_any(),
                 "edit" if powers.write => view! { <EditTab record /> }.into_any(),
                 _ => view! { <Overview record powers /> }.into_any(),
             }
@@ -263,6 +268,7 @@ fn ContactsTab(record: ClientRecord, powers: Powers) -> impl IntoView {
                                     <td>{tag_chips(tags)}</td>
                                     <td class="row-actions">
                                         {powers.write.then(|| view! { <a href=format!("/clients/{id}?tab=contacts&contact={kid}")>"Edit"</a> })}
+                                        {(powers.write && !archived && !k.fields.email.is_empty()).then(|| view! { <InviteButton id=kid name=name.clone() /> })}
                                         <ArchiveControls kind="contact" id=kid name archived can_write=powers.write is_admin=powers.admin />
                                     </td>
                                 </tr>
@@ -271,6 +277,49 @@ fn ContactsTab(record: ClientRecord, powers: Powers) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+        </section>
+    }
+}
+
+/// Gives a contact portal access by mailing them a link to set their password; without a mail
+/// server the link is shown to pass on.
+#[component]
+fn InviteButton(id: i64, name: String) -> impl IntoView {
+    let invite = ServerAction::<InviteContact>::new();
+    view! {
+        <ActionForm action=invite>
+            <input type="hidden" name="id" value=id />
+            <button type="submit" class="link-button" aria-label=format!("Invite {name} to the portal")>"Invite to portal"</button>
+        </ActionForm>
+        {move || invite.value().get().map(|r| match r {
+            Ok(Invitation { email, link: None }) => view! { <p class="saved" role="status">{format!("Invitation sent to {email}.")}</p> }.into_any(),
+            Ok(Invitation { link: Some(link), .. }) => view! {
+                <p role="status">"No mail server is set up; give the contact this link (it works once, for 24 hours): "<code class="wrap">{link}</code></p>
+            }.into_any(),
+            Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+        })}
+    }
+}
+
+/// The client's tickets, newest activity first.
+#[component]
+fn TicketsTab(id: i64, name: String) -> impl IntoView {
+    let filter = TicketFilter {
+        client: id.to_string(),
+        show: "all".into(),
+        ..Default::default()
+    };
+    let list = Resource::new(move || filter.clone(), list_tickets);
+    let new = format!("/tickets/new?client={id}&name={}", crate::url::encode(&name));
+    view! {
+        <section class="card">
+            <div class="list-head">
+                <h2>"Tickets"</h2>
+                <a class="button" href=new>"New ticket"</a>
+            </div>
+            <Transition fallback=Loading>
+                {move || list.get().map(|r| r.map(|list| view! { <TicketTable rows=list.page.rows /> }))}
+            </Transition>
         </section>
     }
 }

@@ -122,7 +122,12 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
         .map_or("/", |pq| pq.as_str())
         .to_string();
     let session = req.extensions().get::<Session>().cloned();
-    match page_redirect(&state, &path, &path_and_query, session.as_ref()).await {
+    let redirect = if path.starts_with("/portal") {
+        portal_redirect(&state, &path, &path_and_query, req.headers()).await
+    } else {
+        page_redirect(&state, &path, &path_and_query, session.as_ref()).await
+    };
+    match redirect {
         Ok(Some(to)) => Redirect::to(&to).into_response(),
         Ok(None) => next.run(req).await,
         Err(err) => crate::server::http::error_response(err),
@@ -138,7 +143,7 @@ async fn page_redirect(
     if !state.setup_done().await? {
         return Ok((path != "/setup").then(|| "/setup".to_string()));
     }
-    if PUBLIC_PAGES.contains(&path) || path.starts_with("/portal") {
+    if PUBLIC_PAGES.contains(&path) {
         return Ok(None);
     }
     let Some(session) = session else {
@@ -163,6 +168,28 @@ async fn page_redirect(
         return Ok(Some("/account/mfa".into()));
     }
     Ok(None)
+}
+
+/// Portal pages a contact may open without signing in.
+const PORTAL_PUBLIC: &[&str] = &["/portal", "/portal/forgot", "/portal/password"];
+
+/// Where a visitor of a portal page must go first: signed-in contacts skip the sign-in page,
+/// everyone else signs in before seeing their tickets.
+async fn portal_redirect(
+    state: &AppState,
+    path: &str,
+    path_and_query: &str,
+    headers: &HeaderMap,
+) -> Result<Option<String>, AppError> {
+    let signed_in = super::portal::load(&state.db, headers).await?.is_some();
+    Ok(match (PORTAL_PUBLIC.contains(&path), signed_in) {
+        (true, true) if path == "/portal" => Some("/portal/tickets".into()),
+        (false, false) => Some(format!(
+            "/portal?next={}",
+            crate::url::encode(path_and_query)
+        )),
+        _ => None,
+    })
 }
 
 /// Only local paths may be a redirect target after sign-in.

@@ -4,6 +4,7 @@
 pub mod csrf;
 pub mod guard;
 pub mod password;
+pub mod portal;
 pub mod session;
 pub mod token;
 pub mod totp;

@@ -25,15 +25,19 @@ pub struct CookiePolicy {
 }
 
 impl CookiePolicy {
-    pub fn set(&self, token: &str) -> String {
+    /// A session cookie `name` holding `value` for `max_age` (zero removes it).
+    pub fn cookie(&self, name: &str, value: &str, max_age: Duration) -> String {
         let secure = if self.secure { "; Secure" } else { "" };
-        let max_age = ABSOLUTE_LIFETIME.num_seconds();
-        format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+        let max_age = max_age.num_seconds();
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    }
+
+    pub fn set(&self, token: &str) -> String {
+        self.cookie(COOKIE_NAME, token, ABSOLUTE_LIFETIME)
     }
 
     pub fn clear(&self) -> String {
-        let secure = if self.secure { "; Secure" } else { "" };
-        format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+        self.cookie(COOKIE_NAME, "", Duration::zero())
     }
 }
 

@@ -21,6 +21,14 @@ impl Actor {
             label: label.into(),
         }
     }
+    /// A client contact in the portal.
+    pub fn contact(id: i64, label: impl Into<String>) -> Self {
+        Self {
+            kind: "contact",
+            id: Some(id),
+            label: label.into(),
+        }
+    }
     pub fn anonymous(label: impl Into<String>) -> Self {
         Self {
             kind: "anonymous",

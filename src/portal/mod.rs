@@ -1,0 +1,4 @@
+//! The client portal: contacts sign in with their email, open and follow their tickets.
+
+pub mod api;
+pub mod pages;
