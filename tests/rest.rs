@@ -555,7 +555,8 @@ async fn the_openapi_document_covers_every_operation_and_the_fields_the_api_take
                         "{method} {path} {status}"
                     );
                 }
-                // Every documented operation exists: without a key it answers 401, not 404/405.
+                // Every documented operation exists: without a key it answers 401, not 404/405
+                // (after 20 such calls, 429: the throttle guards matched routes only).
                 let uri = path.replace("{id}", "1");
                 let req = Request::builder()
                     .method(method.to_uppercase().as_str())
@@ -563,10 +564,17 @@ async fn the_openapi_document_covers_every_operation_and_the_fields_the_api_take
                     .body(Body::empty())
                     .unwrap();
                 let res = send(&app, req).await;
-                assert_status(&res, StatusCode::UNAUTHORIZED);
+                assert!(
+                    [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(&res.status),
+                    "{method} {uri}: {}",
+                    res.status
+                );
             }
         }
-        assert_eq!(operations, 17);
+        assert_eq!(operations, 24);
+        // Those keyless calls blocked this address; lift the block for the calls below.
+        docket::on_pool!(db, pool => sqlx::query("DELETE FROM throttle").execute(pool).await.map(|_| ()))
+            .unwrap();
 
         // Each schema's fields are the ones the API takes: every documented input field of a
         // client is accepted, and the answer carries every documented output field.

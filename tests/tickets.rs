@@ -519,3 +519,125 @@ async fn technicians_list_and_filter_tickets_within_their_clients() {
         assert!(page.body.contains("VPN down") && !page.body.contains("Backup failed"));
     });
 }
+
+/// An API call with a bearer token (an API key, or a portal session's token).
+async fn api(
+    app: &axum::Router,
+    method: axum::http::Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let req = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(body.map_or(axum::body::Body::empty(), |b| axum::body::Body::from(b.to_string())))
+        .unwrap();
+    let res = common::web::send(app, req).await;
+    let json = serde_json::from_str(&res.body).unwrap_or(Value::Null);
+    (res.status, json)
+}
+
+#[tokio::test]
+async fn tickets_through_both_api_dialects_and_the_contact_behind_a_portal_token() {
+    use axum::http::Method;
+    use serde_json::json;
+    on_each_engine!(|db| {
+        let app = app(db);
+        let tech = common::create_user(db, "tech@example.com", Role::Technician, PASSWORD).await;
+        let user = db.user_by_id(tech).await.unwrap().unwrap();
+        let key = docket::server::api::keys::issue(
+            db,
+            &user,
+            "script",
+            None,
+            docket::server::db::Actor::system(),
+            Default::default(),
+        )
+        .await
+        .unwrap()
+        .key;
+        let (acme, contacts) = seed(db, "Acme", &[("Kim", "kim@acme.test")]).await;
+        let (globex, bo) = seed(db, "Globex", &[("Bo", "bo@globex.test")]).await;
+
+        // REST: open, read, change, answer.
+        let new = json!({"ticket": {"client_id": acme, "contact_id": contacts[0], "subject": "Mail down", "priority": "high"}});
+        let (status, made) = api(&app, Method::POST, "/api/v1/tickets", &key, Some(new)).await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        let id = made["ticket"]["id"].as_i64().unwrap();
+        assert_eq!((made["ticket"]["status"].as_str(), made["ticket"]["source"].as_str()), (Some("new"), Some("api")));
+        let wrong = json!({"ticket": {"client_id": acme, "contact_id": bo[0], "subject": "", "priority": "asap", "colour": "red"}});
+        let (status, err) = api(&app, Method::POST, "/api/v1/tickets", &key, Some(wrong)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert!(err["fields"]["colour"].is_string(), "{err}");
+        let wrong = json!({"ticket": {"client_id": acme, "contact_id": bo[0], "subject": ""}});
+        let (_, err) = api(&app, Method::POST, "/api/v1/tickets", &key, Some(wrong)).await;
+        assert!(err["fields"]["contact_id"].is_string() && err["fields"]["subject"].is_string(), "{err}");
+
+        let change = json!({"ticket": {"status": "on_hold", "assignee_id": tech}});
+        let (status, changed) = api(&app, Method::PUT, &format!("/api/v1/tickets/{id}"), &key, Some(change)).await;
+        assert_eq!(status, StatusCode::OK, "{changed}");
+        assert_eq!((changed["ticket"]["status"].as_str(), changed["ticket"]["assignee_id"].as_i64()), (Some("on_hold"), Some(tech)));
+        let note = json!({"reply": {"body": "Checking the MX records", "internal": true}});
+        let (status, _) = api(&app, Method::POST, &format!("/api/v1/tickets/{id}/replies"), &key, Some(note)).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (_, replies) = api(&app, Method::GET, &format!("/api/v1/tickets/{id}/replies"), &key, None).await;
+        assert_eq!(replies["replies"][0]["internal"], true);
+        let (_, list) = api(&app, Method::GET, &format!("/api/v1/tickets?client_id={acme}&state=open"), &key, None).await;
+        assert_eq!((list["total"].as_i64(), list["tickets"][0]["id"].as_i64()), (Some(1), Some(id)));
+        let (_, none) = api(&app, Method::GET, &format!("/api/v1/tickets?client_id={globex}"), &key, None).await;
+        assert_eq!(none["total"], 0);
+        let (status, _) = api(&app, Method::GET, "/api/v1/tickets?status=done", &key, None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // ITFlow: read, create, reply, resolve.
+        let (status, read) = api(&app, Method::GET, &format!("/api/v1/tickets/read.php?ticket_id={id}"), &key, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!((read["data"][0]["ticket_subject"].as_str(), read["data"][0]["ticket_status"].as_str()), (Some("Mail down"), Some("On hold")));
+        let body = json!({"client_id": globex, "ticket_subject": "Printer", "ticket_priority": "Low"});
+        let (status, made) = api(&app, Method::POST, "/api/v1/tickets/create.php", &key, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{made}");
+        let other = made["data"][0]["insert_id"].as_i64().unwrap();
+        let body = json!({"ticket_id": other, "ticket_reply": "On my way", "ticket_reply_type": "Public"});
+        let (status, _) = api(&app, Method::POST, "/api/v1/ticket_replies/create.php", &key, Some(body)).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, replies) = api(&app, Method::GET, &format!("/api/v1/ticket_replies/read.php?ticket_id={other}"), &key, None).await;
+        assert_eq!((replies["count"].as_i64(), replies["data"][0]["ticket_reply_type"].as_str()), (Some(1), Some("Public")));
+        let (status, _) = api(&app, Method::POST, "/api/v1/tickets/resolve.php", &key, Some(json!({"ticket_id": other}))).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, read) = api(&app, Method::GET, &format!("/api/v1/tickets/read.php?client_id={globex}"), &key, None).await;
+        assert_eq!(read["data"][0]["ticket_status"], "Resolved");
+        let (status, err) = api(&app, Method::POST, "/api/v1/tickets/create.php", &key, Some(json!({"client_id": acme}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(err["fields"]["ticket_subject"].is_string(), "{err}");
+
+        // A contact's portal token: /api/v1/me answers; no ticket endpoint does, for any id.
+        let kim = portal_cookie(db, contacts[0]).await;
+        let token = kim.trim_start_matches("docket_portal=");
+        let (status, me) = api(&app, Method::GET, "/api/v1/me", token, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!((me["contact"]["email"].as_str(), me["client"]["id"].as_i64()), (Some("kim@acme.test"), Some(acme)));
+        let (status, _) = api(&app, Method::GET, "/api/v1/me", &key, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "an API key is not a contact");
+        let bo_token = portal_cookie(db, bo[0]).await;
+        let bo_token = bo_token.trim_start_matches("docket_portal=");
+        for (method, path) in [
+            (Method::GET, format!("/api/v1/tickets/{id}")),
+            (Method::GET, format!("/api/v1/tickets/{id}/replies")),
+            (Method::POST, format!("/api/v1/tickets/{id}/replies")),
+            (Method::PUT, format!("/api/v1/tickets/{id}")),
+            (Method::GET, "/api/v1/tickets".into()),
+            (Method::GET, format!("/api/v1/tickets/read.php?ticket_id={id}")),
+            (Method::GET, format!("/api/v1/ticket_replies/read.php?ticket_id={id}")),
+            (Method::POST, "/api/v1/tickets/resolve.php".into()),
+        ] {
+            let body = Some(json!({"ticket_id": id, "reply": {"body": "x"}, "ticket": {"status": "closed"}}));
+            let (status, _) = api(&app, method.clone(), &path, bo_token, body).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} with a contact's token");
+        }
+        let (_, still) = api(&app, Method::GET, &format!("/api/v1/tickets/{id}"), &key, None).await;
+        assert_eq!(still["ticket"]["status"], "on_hold");
+    });
+}

@@ -20,6 +20,7 @@ const MAX_BODY: usize = 1024 * 1024;
 
 pub struct Call {
     pub db: Db,
+    mailer: crate::server::mail::Mailer,
     headers: HeaderMap,
     pub query: Map<String, Value>,
     pub body: Map<String, Value>,
@@ -60,6 +61,7 @@ impl FromRequest<AppState> for Call {
         };
         Ok(Call {
             db: state.db.clone(),
+            mailer: state.mailer.clone(),
             headers: parts.headers,
             query,
             body,
@@ -89,6 +91,25 @@ impl Call {
                 actor: Actor::user(user.id, format!("{} <{}>", user.name, user.email)),
                 origin: self.origin.clone(),
             },
+            scope,
+        })
+    }
+
+    /// The key's user at the ticket desk; `write` refuses read-only users.
+    pub async fn desk(
+        &self,
+        key_param: Option<&str>,
+        write: bool,
+    ) -> Result<crate::tickets::desk::Desk, AppError> {
+        let Caller { user, scope } = self.caller(key_param).await?;
+        if write && !user.role().can_write() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(crate::tickets::desk::Desk {
+            db: self.db.clone(),
+            mailer: self.mailer.clone(),
+            user_id: user.id,
+            user_name: user.name,
             scope,
         })
     }

@@ -32,9 +32,14 @@ impl PortalSession {
 /// The valid portal session named by the request's cookie. A contact who was archived, lost
 /// their password or whose client was archived has none.
 pub async fn load(db: &Db, headers: &HeaderMap) -> DbResult<Option<PortalSession>> {
-    let Some(token) = cookie(headers, COOKIE_NAME).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
+    match cookie(headers, COOKIE_NAME).filter(|t| !t.is_empty()) {
+        Some(token) => load_token(db, token).await,
+        None => Ok(None),
+    }
+}
+
+/// The valid portal session of a session token (the cookie's value).
+pub async fn load_token(db: &Db, token: &str) -> DbResult<Option<PortalSession>> {
     let id_hash = sha256_hex(token);
     let Some(row) = db.portal_session(&id_hash).await? else {
         return Ok(None);

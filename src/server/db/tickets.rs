@@ -178,6 +178,28 @@ impl Db {
         f: &TicketFilter,
         me: Option<i64>,
     ) -> DbResult<ListPage<TicketItem>> {
+        let page = f.page.max(1);
+        let (rows, total) = self
+            .find_tickets(scope, f, me, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            .await?;
+        Ok(ListPage {
+            total,
+            page,
+            size: PAGE_SIZE,
+            rows: rows.into_iter().map(|t| t.item).collect(),
+        })
+    }
+
+    /// `limit` tickets from `offset` in the filter's order, and how many match (up to just
+    /// past [`COUNT_CAP`]).
+    pub async fn find_tickets(
+        &self,
+        scope: TicketScope,
+        f: &TicketFilter,
+        me: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<(Vec<Ticket>, i64)> {
         let show = Show::parse(&f.show);
         let status = f.status.parse::<Status>().ok().map(Status::as_str);
         let priority = f.priority.parse::<Priority>().ok().map(Priority::as_str);
@@ -189,13 +211,13 @@ impl Db {
         };
         let pattern = like_pattern(&f.q);
         let number = f.q.trim().trim_start_matches('#').parse::<i64>().ok();
-        let page = f.page.max(1);
-        let base = format!(
-            "FROM tickets t WHERE {SCOPED} {FILTER}",
+        let base = format!("FROM tickets t WHERE {SCOPED} {FILTER}");
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT {}) n",
+            COUNT_CAP + 1
         );
-        let count_sql = format!("SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT {}) n", COUNT_CAP + 1);
         let ids_sql = format!(
-            "SELECT t.id {base} ORDER BY {} LIMIT {PAGE_SIZE} OFFSET $11",
+            "SELECT t.id {base} ORDER BY {} LIMIT $11 OFFSET $12",
             order(&f.sort)
         );
         macro_rules! binds {
@@ -215,15 +237,10 @@ impl Db {
         let total: i64 =
             on_pool!(self, pool => binds!(sqlx::query_scalar(&count_sql)).fetch_one(pool).await)?;
         let ids: Vec<i64> = on_pool!(self, pool => binds!(sqlx::query_scalar(&ids_sql))
-            .bind((page - 1) * PAGE_SIZE).fetch_all(pool).await)?;
+            .bind(limit).bind(offset).fetch_all(pool).await)?;
         let mut rows = self.tickets_by_id(&ids).await?;
         rows.sort_by_key(|t| ids.iter().position(|id| *id == t.item.id));
-        Ok(ListPage {
-            total,
-            page,
-            size: PAGE_SIZE,
-            rows: rows.into_iter().map(|t| t.item).collect(),
-        })
+        Ok((rows, total))
     }
 
     async fn tickets_by_id(&self, ids: &[i64]) -> DbResult<Vec<Ticket>> {

@@ -8,6 +8,7 @@
 mod clients;
 mod contacts;
 mod locations;
+mod tickets;
 
 use super::call::{self, Call, Req};
 use super::Caller;
@@ -37,6 +38,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/contacts/delete.php", post(contacts::delete))
         .route("/api/v1/locations/read.php", get(locations::read))
         .route("/api/v1/locations/create.php", post(locations::create))
+        .route("/api/v1/tickets/read.php", get(tickets::read))
+        .route("/api/v1/tickets/create.php", post(tickets::create))
+        .route("/api/v1/tickets/resolve.php", post(tickets::resolve))
+        .route("/api/v1/ticket_replies/read.php", get(tickets::read_replies))
+        .route("/api/v1/ticket_replies/create.php", post(tickets::create_reply))
         .layer(axum::middleware::map_response(method_refused))
 }
 

@@ -8,6 +8,7 @@ mod contacts;
 mod deleted;
 mod locations;
 mod openapi;
+mod tickets;
 
 pub use openapi::reference;
 
@@ -53,6 +54,13 @@ pub fn routes() -> Router<AppState> {
             get(contacts::list).post(contacts::create),
         )
         .route("/api/v1/deleted", get(deleted::list))
+        .route("/api/v1/tickets", get(tickets::list).post(tickets::create))
+        .route("/api/v1/tickets/{id}", get(tickets::one).put(tickets::update))
+        .route(
+            "/api/v1/tickets/{id}/replies",
+            get(tickets::replies).post(tickets::add_reply),
+        )
+        .route("/api/v1/me", get(tickets::me))
         .route(
             "/api/v1/contacts/{id}",
             get(contacts::one)

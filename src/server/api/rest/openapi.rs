@@ -156,6 +156,55 @@ const OPERATIONS: &[Op] = &[
         Some("DeletedList"),
         200,
     ),
+    ("get", "/api/v1/tickets", "List tickets", None, Some("TicketList"), 200),
+    (
+        "post",
+        "/api/v1/tickets",
+        "Open a ticket",
+        Some("NewTicket"),
+        Some("TicketAnswer"),
+        201,
+    ),
+    (
+        "get",
+        "/api/v1/tickets/{id}",
+        "Get a ticket",
+        None,
+        Some("TicketAnswer"),
+        200,
+    ),
+    (
+        "put",
+        "/api/v1/tickets/{id}",
+        "Change a ticket's status, priority or assignee (absent ones stay)",
+        Some("TicketChange"),
+        Some("TicketAnswer"),
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/tickets/{id}/replies",
+        "A ticket's replies, internal notes included, oldest first",
+        None,
+        Some("ReplyList"),
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/tickets/{id}/replies",
+        "Answer a ticket (public replies are mailed to its contact)",
+        Some("NewReply"),
+        Some("ReplyAnswer"),
+        201,
+    ),
+    (
+        "get",
+        "/api/v1/me",
+        "The portal contact of a portal session token (Bearer), with their client",
+        None,
+        Some("Me"),
+        200,
+    ),
 ];
 
 /// The record lists, which all take the [`WINDOW`] parameters.
@@ -189,6 +238,14 @@ const LIST_PARAMETERS: &[(&str, &str, &str, &str)] = &[
     ("/api/v1/locations", "client_id", "integer", "Only this client's locations"),
     ("/api/v1/contacts", "client_id", "integer", "Only this client's contacts"),
     ("/api/v1/contacts", "search", "string", "Names, emails, titles, client names, phone digits"),
+    ("/api/v1/tickets", "state", "string", "open, closed (resolved or closed) or all (the default)"),
+    ("/api/v1/tickets", "status", "string", "new, open, on_hold, resolved or closed"),
+    ("/api/v1/tickets", "priority", "string", "low, medium, high or urgent"),
+    ("/api/v1/tickets", "client_id", "integer", "Only this client's tickets"),
+    ("/api/v1/tickets", "assignee_id", "integer", "Only tickets assigned to this technician"),
+    ("/api/v1/tickets", "search", "string", "Words of the subject, or the ticket's number"),
+    ("/api/v1/tickets", "page", "integer", "Page number, from 1"),
+    ("/api/v1/tickets", "page_size", "integer", "Rows per page"),
     ("/api/v1/deleted", "since", "date-time", "Deleted at or after (RFC 3339), required"),
     ("/api/v1/deleted", "page", "integer", "Page number, from 1"),
     ("/api/v1/deleted", "page_size", "integer", "Rows per page"),
@@ -276,7 +333,7 @@ fn build() -> Value {
         "info": {
             "title": "Docket API",
             "version": "1",
-            "description": "Clients, locations and contacts. Present an API key as `Authorization: Bearer KEY` or the header `authtoken`. A key acts as its user: the same role and client restriction.",
+            "description": "Clients, locations, contacts and tickets. Present an API key as `Authorization: Bearer KEY` or the header `authtoken`. A key acts as its user: the same role and client restriction.",
         },
         "security": [{"bearer": []}, {"authtoken": []}],
         "paths": paths,
@@ -391,10 +448,14 @@ fn schemas() -> Value {
     let contact = fields(
         &ContactInput::default(),
         contacts::FIELDS,
-        &[("location_id", id_or_null)],
+        &[("location_id", id_or_null.clone())],
     );
     let with_location = ("primary_location", schema_ref("LocationInput"));
     let error_fields = json!({"type": "object", "additionalProperties": {"type": "string"}});
+    let stamp = json!({"type": "string", "format": "date-time"});
+    let stamp_or_null = json!({"type": ["string", "null"], "format": "date-time"});
+    let status = json!({"type": "string", "enum": ["new", "open", "on_hold", "resolved", "closed"]});
+    let priority = json!({"type": "string", "enum": ["low", "medium", "high", "urgent"]});
     json!({
         "Client": answered(client.clone(), &[tags.clone(), ("primary_location", json!({"oneOf": [schema_ref("Location"), {"type": "null"}]}))]),
         "NewClient": wrapped("client", "ClientInput"),
@@ -429,6 +490,64 @@ fn schemas() -> Value {
             }}},
             "page": {"type": "integer"},
             "page_size": {"type": "integer"},
+        }},
+        "Ticket": {"type": "object", "properties": {
+            "id": {"type": "integer"},
+            "number": {"type": "integer", "description": "Sequential, never reused"},
+            "subject": {"type": "string"},
+            "details": {"type": "string"},
+            "status": status.clone(),
+            "priority": priority.clone(),
+            "source": {"type": "string", "enum": ["portal", "ui", "api", "email"]},
+            "client_id": {"type": "integer"},
+            "contact_id": id_or_null.clone(),
+            "location_id": id_or_null.clone(),
+            "assignee_id": id_or_null.clone(),
+            "created_at": stamp.clone(),
+            "updated_at": stamp.clone(),
+            "resolved_at": stamp_or_null.clone(),
+            "closed_at": stamp_or_null,
+        }},
+        "NewTicket": wrapped("ticket", "TicketInput"),
+        "TicketInput": {"type": "object", "required": ["client_id", "subject"], "additionalProperties": false, "properties": {
+            "client_id": {"type": "integer"},
+            "contact_id": {"type": "integer", "description": "One of the client's contacts"},
+            "subject": {"type": "string"},
+            "details": {"type": "string"},
+            "priority": priority.clone(),
+            "assignee_id": {"type": "integer"},
+        }},
+        "TicketChange": wrapped("ticket", "TicketFields"),
+        "TicketFields": {"type": "object", "additionalProperties": false, "properties": {
+            "status": status.clone(),
+            "priority": priority,
+            "assignee_id": {"type": ["integer", "null"], "description": "null unassigns"},
+        }},
+        "TicketAnswer": wrapped("ticket", "Ticket"),
+        "TicketList": list("tickets", "Ticket"),
+        "Reply": {"type": "object", "properties": {
+            "id": {"type": "integer"},
+            "author": {"type": "string"},
+            "by_contact": {"type": "boolean"},
+            "body": {"type": "string"},
+            "internal": {"type": "boolean"},
+            "created_at": stamp,
+        }},
+        "NewReply": wrapped("reply", "ReplyInput"),
+        "ReplyInput": {"type": "object", "required": ["body"], "additionalProperties": false, "properties": {
+            "body": {"type": "string"},
+            "internal": {"type": "boolean", "default": false},
+            "status": status,
+        }},
+        "ReplyAnswer": wrapped("reply", "Reply"),
+        "ReplyList": {"type": "object", "properties": {"replies": {"type": "array", "items": schema_ref("Reply")}}},
+        "Me": {"type": "object", "properties": {
+            "contact": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
+                "phone": {"type": "string"}, "primary": {"type": "boolean"}, "technical": {"type": "boolean"},
+                "billing": {"type": "boolean"}, "client_id": {"type": "integer"},
+            }},
+            "client": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
         }},
         "Error": {"type": "object", "required": ["message"], "properties": {
             "message": {"type": "string"},
