@@ -13,10 +13,14 @@ use {
     crate::accounts::model::password_problem,
     crate::server::auth::portal::{self, PortalSession},
     crate::server::auth::{guard, password, token},
-    crate::server::db::{Actor, AuditEntry, Author, Db, Limit, NewTicket, Origin, TicketChanges, TokenPurpose},
+    crate::server::db::{
+        Actor, AuditEntry, Author, Db, Limit, NewTicket, Origin, TicketChanges, TokenPurpose,
+    },
     crate::server::mail::Mail,
     crate::tickets::api::mailer,
-    crate::tickets::model::{body_problem, subject_problem, Priority, Show, Source, Status, TicketFilter},
+    crate::tickets::model::{
+        body_problem, subject_problem, Priority, Show, Source, Status, TicketFilter,
+    },
     chrono::{Duration, Utc},
 };
 
@@ -75,7 +79,10 @@ async fn contact() -> Result<PortalSession, AppError> {
 
 #[cfg(feature = "ssr")]
 fn actor(s: &PortalSession) -> Actor {
-    Actor::contact(s.contact.id, format!("{} <{}>", s.contact.name, s.contact.email))
+    Actor::contact(
+        s.contact.id,
+        format!("{} <{}>", s.contact.name, s.contact.email),
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -182,7 +189,11 @@ pub async fn portal_login(
     db.clear_failures(&email_bucket).await?;
     start_session(&db, contact.id, &origin).await?;
     let next = guard::safe_next(next.as_deref());
-    let next = if next.starts_with("/portal/") { next } else { "/portal/tickets".into() };
+    let next = if next.starts_with("/portal/") {
+        next
+    } else {
+        "/portal/tickets".into()
+    };
     leptos_axum::redirect(&next);
     Ok(())
 }
@@ -299,8 +310,12 @@ pub async fn portal_set_password(
     };
     tx.set_portal_password(contact, &hash).await?;
     tx.audit(
-        &AuditEntry::new(Actor::anonymous("portal link"), "portal.password_set", origin())
-            .record("contact", contact, ""),
+        &AuditEntry::new(
+            Actor::anonymous("portal link"),
+            "portal.password_set",
+            origin(),
+        )
+        .record("contact", contact, ""),
     )
     .await?;
     tx.commit().await?;
@@ -332,7 +347,7 @@ pub async fn portal_tickets(
         page,
         ..Default::default()
     };
-    Ok(guard::db().list_tickets(s.tickets(), &filter, None).await?)
+    guard::db().list_tickets(s.tickets(), &filter, None).await
 }
 
 #[cfg(feature = "ssr")]
@@ -417,12 +432,19 @@ pub async fn portal_reply(id: i64, body: String) -> Result<(), AppError> {
         return Err(AppError::invalid("body", p).respond());
     }
     if ticket.item.status == Status::Closed {
-        return Err(AppError::Conflict("This ticket is closed; reopen it to reply".into()).respond());
+        return Err(
+            AppError::Conflict("This ticket is closed; reopen it to reply".into()).respond(),
+        );
     }
     let db = guard::db();
     let mut tx = db.begin().await?;
-    tx.insert_reply(id, Author::Contact(s.contact.id, &s.contact.name), &body, false)
-        .await?;
+    tx.insert_reply(
+        id,
+        Author::Contact(s.contact.id, &s.contact.name),
+        &body,
+        false,
+    )
+    .await?;
     let reopen = (ticket.item.status == Status::Resolved).then_some(Status::Open);
     let changes = TicketChanges {
         status: reopen,
@@ -458,7 +480,10 @@ pub async fn portal_set_status(id: i64, action: String) -> Result<(), AppError> 
 }
 
 #[server(prefix = "/rpc", endpoint = "portal_update_profile")]
-pub async fn portal_update_profile(name: String, #[server(default)] phone: String) -> Result<(), AppError> {
+pub async fn portal_update_profile(
+    name: String,
+    #[server(default)] phone: String,
+) -> Result<(), AppError> {
     let s = contact().await?;
     let mut problems = Vec::new();
     if let Some(p) = crate::accounts::model::name_problem(&name) {
@@ -472,7 +497,8 @@ pub async fn portal_update_profile(name: String, #[server(default)] phone: Strin
     }
     let db = guard::db();
     let mut tx = db.begin().await?;
-    tx.update_portal_profile(s.contact.id, &name, &phone).await?;
+    tx.update_portal_profile(s.contact.id, &name, &phone)
+        .await?;
     tx.audit(
         &AuditEntry::new(actor(&s), "contact.update", origin())
             .record("contact", s.contact.id, name.trim())
@@ -507,8 +533,11 @@ pub async fn portal_change_password(
     let mut tx = db.begin().await?;
     tx.set_portal_password(s.contact.id, &hash).await?;
     tx.audit(
-        &AuditEntry::new(actor(&s), "portal.password_changed", origin())
-            .record("contact", s.contact.id, ""),
+        &AuditEntry::new(actor(&s), "portal.password_changed", origin()).record(
+            "contact",
+            s.contact.id,
+            "",
+        ),
     )
     .await?;
     tx.commit().await?;

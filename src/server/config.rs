@@ -58,7 +58,12 @@ pub struct Config {
     pub smtp_url: Option<String>,
 
     /// The sender of Docket's mail.
-    #[arg(long, env = "DOCKET_MAIL_FROM", default_value = "Docket <docket@localhost>", global = true)]
+    #[arg(
+        long,
+        env = "DOCKET_MAIL_FROM",
+        default_value = "Docket <docket@localhost>",
+        global = true
+    )]
     pub mail_from: String,
 
     /// The address people reach Docket at, for links in mail; default `http://` and the
@@ -67,7 +72,12 @@ pub struct Config {
     pub public_url: Option<String>,
 
     /// Resolved tickets close themselves after this many hours.
-    #[arg(long, env = "DOCKET_TICKET_AUTOCLOSE_HOURS", default_value_t = 72, global = true)]
+    #[arg(
+        long,
+        env = "DOCKET_TICKET_AUTOCLOSE_HOURS",
+        default_value_t = 72,
+        global = true
+    )]
     pub ticket_autoclose_hours: u32,
 }
 

@@ -59,14 +59,15 @@ fn desk(s: &Session) -> Desk {
 }
 
 #[server(prefix = "/rpc", endpoint = "list_tickets")]
-pub async fn list_tickets(
-    #[server(default)] filter: TicketFilter,
-) -> Result<TicketList, AppError> {
+pub async fn list_tickets(#[server(default)] filter: TicketFilter) -> Result<TicketList, AppError> {
     let s = guard::require_user()?;
     let desk = desk(&s);
     let scope = crate::server::db::TicketScope::staff(desk.scope);
     Ok(TicketList {
-        page: desk.db.list_tickets(scope, &filter, Some(s.user.id)).await?,
+        page: desk
+            .db
+            .list_tickets(scope, &filter, Some(s.user.id))
+            .await?,
         technicians: desk.technicians().await?,
         can_write: s.user.role().can_write(),
     })

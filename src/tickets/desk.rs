@@ -81,7 +81,11 @@ impl Desk {
         }
         if let Some(a) = d.assignee_id {
             if let Err(err) = self.assignee(a).await {
-                problems.extend(err.into_fields().into_iter().map(|e| ("assignee", e.message)));
+                problems.extend(
+                    err.into_fields()
+                        .into_iter()
+                        .map(|e| ("assignee", e.message)),
+                );
             }
         }
         if !problems.is_empty() {

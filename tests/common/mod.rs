@@ -333,7 +333,8 @@ pub mod mail {
 
     impl SmtpServer {
         pub async fn start() -> Self {
-            let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/mail-venv/bin/python");
+            let python =
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/mail-venv/bin/python");
             assert!(
                 python.exists(),
                 "{} is missing: run `source .ci/setup.sh test`",
@@ -352,13 +353,18 @@ pub mod mail {
                 .stdout(Stdio::null())
                 .spawn()
                 .expect("start aiosmtpd");
+            // Owned at once, so the process is stopped however this ends.
+            let server = Self {
+                url: format!("smtp://127.0.0.1:{port}"),
+                dir,
+                child,
+            };
             for _ in 0..200 {
-                if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                    return Self {
-                        url: format!("smtp://127.0.0.1:{port}"),
-                        dir,
-                        child,
-                    };
+                if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .is_ok()
+                {
+                    return server;
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
@@ -387,11 +393,11 @@ pub mod mail {
 
         /// The portal link (`/portal/password?token=...`) in the newest message to `to`.
         pub fn link_to(&self, to: &str) -> Option<String> {
-            let message = self
-                .messages()
-                .into_iter()
-                .rev()
-                .find(|m| m.to_lowercase().contains(&format!("to: {}", to.to_lowercase())) || m.contains(&format!("<{to}>")))?;
+            let message = self.messages().into_iter().rev().find(|m| {
+                m.to_lowercase()
+                    .contains(&format!("to: {}", to.to_lowercase()))
+                    || m.contains(&format!("<{to}>"))
+            })?;
             let start = message.find("/portal/password?token=")?;
             let token: String = message[start..]
                 .chars()

@@ -17,7 +17,7 @@ use crate::components::form::{form_error, FormError, LiveChecks};
 use crate::components::loading::Loading;
 use crate::components::route::use_route_id;
 use crate::components::time::Time;
-use crate::tickets::api::{list_tickets, InviteContact, Invitation};
+use crate::tickets::api::{list_tickets, Invitation, InviteContact};
 use crate::tickets::model::TicketFilter;
 use crate::tickets::pages::list::TicketTable;
 use leptos::prelude::*;
@@ -310,7 +310,10 @@ fn TicketsTab(id: i64, name: String) -> impl IntoView {
         ..Default::default()
     };
     let list = Resource::new(move || filter.clone(), list_tickets);
-    let new = format!("/tickets/new?client={id}&name={}", crate::url::encode(&name));
+    let new = format!(
+        "/tickets/new?client={id}&name={}",
+        crate::url::encode(&name)
+    );
     view! {
         <section class="card">
             <div class="list-head">

@@ -10,7 +10,10 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn PortalLoginPage() -> impl IntoView {
     let action = ServerAction::<PortalLogin>::new();
-    let next = use_query_map().read_untracked().get("next").unwrap_or_default();
+    let next = use_query_map()
+        .read_untracked()
+        .get("next")
+        .unwrap_or_default();
     view! {
         <Title text="Support portal" />
         <section class="card narrow">
@@ -55,7 +58,10 @@ pub fn PortalForgotPage() -> impl IntoView {
 #[component]
 pub fn PortalPasswordPage() -> impl IntoView {
     let action = ServerAction::<PortalSetPassword>::new();
-    let token = use_query_map().read_untracked().get("token").unwrap_or_default();
+    let token = use_query_map()
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default();
     let link = Resource::new(move || token.clone(), portal_link);
     view! {
         <Title text="Choose your password" />

@@ -5,8 +5,8 @@ pub mod access;
 pub mod profile;
 pub mod tickets;
 
-use crate::portal::api::{portal_me, PortalLogout, ContactProfile};
 use crate::error::AppError;
+use crate::portal::api::{portal_me, ContactProfile, PortalLogout};
 use leptos::prelude::*;
 
 pub type ProfileResource = Resource<Result<Option<ContactProfile>, AppError>>;

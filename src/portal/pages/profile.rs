@@ -4,7 +4,7 @@
 use super::{provide_me, PortalNav};
 use crate::components::form::{field_error, form_error, Field, FormError};
 use crate::components::loading::Loading;
-use crate::portal::api::{PortalChangePassword, ContactProfile, PortalUpdateProfile};
+use crate::portal::api::{ContactProfile, PortalChangePassword, PortalUpdateProfile};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -25,7 +25,9 @@ pub fn PortalProfilePage() -> impl IntoView {
 fn Profile(me: ContactProfile) -> impl IntoView {
     let update = ServerAction::<PortalUpdateProfile>::new();
     let password = ServerAction::<PortalChangePassword>::new();
-    let saved = |ok: bool, text: &'static str| ok.then(|| view! { <p class="saved" role="status">{text}</p> });
+    let saved = |ok: bool, text: &'static str| {
+        ok.then(|| view! { <p class="saved" role="status">{text}</p> })
+    };
     view! {
         <section class="card narrow-left">
             <h2>"Your details"</h2>

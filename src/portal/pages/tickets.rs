@@ -7,7 +7,9 @@ use crate::components::form::{field_error, form_error, reset_after, Field, FormE
 use crate::components::loading::Loading;
 use crate::components::pager::Pager;
 use crate::components::route::use_route_id;
-use crate::portal::api::{portal_ticket, portal_tickets, PortalNewTicket, PortalReply, PortalSetStatus, ContactTicket};
+use crate::portal::api::{
+    portal_ticket, portal_tickets, ContactTicket, PortalNewTicket, PortalReply, PortalSetStatus,
+};
 use crate::tickets::model::{Priority, Show, Status};
 use crate::tickets::pages::parts::{Conversation, PriorityBadge, StatusBadge, TicketRow};
 use leptos::prelude::*;
@@ -22,13 +24,21 @@ pub fn PortalTicketsPage() -> impl IntoView {
     provide_me();
     let query = use_query_map();
     let show = Memo::new(move |_| Show::parse(&query.read().get("show").unwrap_or_default()));
-    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse().ok()).unwrap_or(1));
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1)
+    });
     let list = Resource::new(
         move || (show.get(), page.get()),
         |(show, page)| portal_tickets(show.as_str().into(), page),
     );
-    let tab = move |s: Show, label: &'static str| view! {
-        <a href=format!("/portal/tickets?show={}", s.as_str()) aria-current=move || (show.get() == s).then_some("page")>{label}</a>
+    let tab = move |s: Show, label: &'static str| {
+        view! {
+            <a href=format!("/portal/tickets?show={}", s.as_str()) aria-current=move || (show.get() == s).then_some("page")>{label}</a>
+        }
     };
     view! {
         <Title text="My tickets" />
@@ -157,12 +167,14 @@ fn TicketView(t: ContactTicket, status: ServerAction<PortalSetStatus>) -> impl I
     let ContactTicket { ticket, replies } = t;
     let item = ticket.item;
     let id = item.id;
-    let button = move |action: &'static str, label: &'static str| view! {
-        <ActionForm action=status>
-            <input type="hidden" name="id" value=id />
-            <input type="hidden" name="action" value=action />
-            <button type="submit" class="secondary">{label}</button>
-        </ActionForm>
+    let button = move |action: &'static str, label: &'static str| {
+        view! {
+            <ActionForm action=status>
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="action" value=action />
+                <button type="submit" class="secondary">{label}</button>
+            </ActionForm>
+        }
     };
     let opened_by = item.contact_name.clone().unwrap_or_else(|| "You".into());
     view! {

@@ -57,7 +57,8 @@ impl TokenPurpose {
 }
 
 /// Active contacts of active clients only: archiving either ends portal access.
-const CONTACT_SELECT: &str = "SELECT k.id, k.client_id, c.name AS client_name, k.name, k.email, k.phone, \
+const CONTACT_SELECT: &str =
+    "SELECT k.id, k.client_id, c.name AS client_name, k.name, k.email, k.phone, \
      k.password_hash, k.is_primary, k.technical, k.billing \
      FROM contacts k JOIN clients c ON c.id = k.client_id \
      WHERE k.archived_at IS NULL AND c.archived_at IS NULL";
@@ -88,7 +89,8 @@ impl Db {
     }
 
     pub async fn portal_session(&self, id_hash: &str) -> DbResult<Option<PortalSessionRow>> {
-        let sql = "SELECT contact_id, last_seen_at, expires_at FROM portal_sessions WHERE id_hash = $1";
+        let sql =
+            "SELECT contact_id, last_seen_at, expires_at FROM portal_sessions WHERE id_hash = $1";
         Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(id_hash).fetch_optional(pool).await)?)
     }
 
@@ -105,7 +107,11 @@ impl Db {
     }
 
     /// Removes portal sessions and links past their time.
-    pub async fn purge_portal(&self, now: DateTime<Utc>, idle_since: DateTime<Utc>) -> DbResult<()> {
+    pub async fn purge_portal(
+        &self,
+        now: DateTime<Utc>,
+        idle_since: DateTime<Utc>,
+    ) -> DbResult<()> {
         let sessions = "DELETE FROM portal_sessions WHERE expires_at <= $1 OR last_seen_at <= $2";
         let tokens = "DELETE FROM portal_tokens WHERE expires_at <= $1";
         on_pool!(self, pool => sqlx::query(sessions).bind(now).bind(idle_since).execute(pool).await.map(|_| ()))?;
@@ -139,7 +145,8 @@ impl Tx {
         let now = Utc::now();
         let old = "UPDATE portal_tokens SET used_at = $3 WHERE contact_id = $1 AND purpose = $2 AND used_at IS NULL";
         on_tx!(self, conn => sqlx::query(old).bind(contact).bind(purpose.as_str()).bind(now).execute(conn).await.map(|_| ()))?;
-        let sql = "INSERT INTO portal_tokens (token_hash, contact_id, purpose, created_at, expires_at) \
+        let sql =
+            "INSERT INTO portal_tokens (token_hash, contact_id, purpose, created_at, expires_at) \
                    VALUES ($1, $2, $3, $4, $5)";
         on_tx!(self, conn => sqlx::query(sql).bind(token_hash).bind(contact).bind(purpose.as_str())
             .bind(now).bind(expires_at).execute(conn).await.map(|_| ()))?;
@@ -155,7 +162,9 @@ impl Tx {
     ) -> DbResult<Option<i64>> {
         let sql = "UPDATE portal_tokens SET used_at = $2 \
                    WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING contact_id";
-        Ok(on_tx!(self, conn => sqlx::query_scalar(sql).bind(token_hash).bind(now).fetch_optional(conn).await)?)
+        Ok(
+            on_tx!(self, conn => sqlx::query_scalar(sql).bind(token_hash).bind(now).fetch_optional(conn).await)?,
+        )
     }
 
     /// Sets a contact's portal password; their other portal sessions end.
@@ -168,7 +177,12 @@ impl Tx {
     }
 
     /// The contact's own profile fields from the portal.
-    pub async fn update_portal_profile(&mut self, contact: i64, name: &str, phone: &str) -> DbResult<()> {
+    pub async fn update_portal_profile(
+        &mut self,
+        contact: i64,
+        name: &str,
+        phone: &str,
+    ) -> DbResult<()> {
         let sql = "UPDATE contacts SET name = $2, phone = $3, phone_digits = $4, updated_at = $5 WHERE id = $1";
         on_tx!(self, conn => sqlx::query(sql).bind(contact).bind(name.trim()).bind(phone.trim())
             .bind(crate::clients::model::digits(phone)).bind(Utc::now()).execute(conn).await.map(|_| ()))?;

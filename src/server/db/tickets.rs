@@ -37,7 +37,8 @@ impl TicketScope {
     }
 }
 
-const SCOPED: &str = "($1 IS NULL OR t.client_id IN (SELECT client_id FROM user_clients WHERE user_id = $1)) \
+const SCOPED: &str =
+    "($1 IS NULL OR t.client_id IN (SELECT client_id FROM user_clients WHERE user_id = $1)) \
      AND ($2 IS NULL OR t.client_id = $2) AND ($3 IS NULL OR t.contact_id = $3)";
 
 const TICKET_SELECT: &str = "SELECT t.id, t.number, t.subject, t.status, t.priority, t.client_id, \
@@ -151,7 +152,8 @@ pub struct TicketChanges {
 
 /// The list's filter as SQL after the scope (`$1`–`$3`): `$4` show, `$5` status, `$6` priority,
 /// `$7` client, `$8` assignee (0 = nobody), `$9` search pattern, `$10` number.
-const FILTER: &str = "AND ($4 = 'all' OR ($4 = 'open') = (t.status NOT IN ('resolved', 'closed'))) \
+const FILTER: &str =
+    "AND ($4 = 'all' OR ($4 = 'open') = (t.status NOT IN ('resolved', 'closed'))) \
      AND ($5 IS NULL OR t.status = $5) AND ($6 IS NULL OR t.priority = $6) \
      AND ($7 IS NULL OR t.client_id = $7) \
      AND ($8 IS NULL OR COALESCE(t.assignee_id, 0) = $8) \

@@ -60,7 +60,11 @@ pub fn TicketPage() -> impl IntoView {
 
 #[component]
 fn TicketView(view: TicketView, update: ServerAction<UpdateTicket>) -> impl IntoView {
-    let TicketView { record, technicians, can_write } = view;
+    let TicketView {
+        record,
+        technicians,
+        can_write,
+    } = view;
     let t = record.ticket;
     let item = t.item.clone();
     let opened_by = item.contact_name.clone().unwrap_or_else(|| "Docket".into());

@@ -10,7 +10,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-const FIELDS: [&str; 7] = ["q", "show", "status", "priority", "client", "assignee", "sort"];
+const FIELDS: [&str; 7] = [
+    "q", "show", "status", "priority", "client", "assignee", "sort",
+];
 
 #[component]
 pub fn TicketsPage() -> impl IntoView {
@@ -44,7 +46,15 @@ pub fn TicketsPage() -> impl IntoView {
 
 /// The query string of `f` at `page`.
 fn link(f: &TicketFilter, page: i64) -> String {
-    let values = [&f.q, &f.show, &f.status, &f.priority, &f.client, &f.assignee, &f.sort];
+    let values = [
+        &f.q,
+        &f.show,
+        &f.status,
+        &f.priority,
+        &f.client,
+        &f.assignee,
+        &f.sort,
+    ];
     let mut parts: Vec<String> = FIELDS
         .iter()
         .zip(values)
@@ -59,7 +69,9 @@ fn link(f: &TicketFilter, page: i64) -> String {
 
 #[component]
 fn TicketListView(list: TicketList, filter: TicketFilter) -> impl IntoView {
-    let TicketList { page, technicians, .. } = list;
+    let TicketList {
+        page, technicians, ..
+    } = list;
     let f = filter.clone();
     let option = move |value: &str, label: &str, current: &str| {
         view! { <option value=value.to_string() selected=value == current>{label.to_string()}</option> }
@@ -142,5 +154,6 @@ pub fn TicketTable(rows: Vec<crate::tickets::model::TicketItem>) -> impl IntoVie
                 </tbody>
             </table>
         </div>
-    }.into_any()
+    }
+    .into_any()
 }

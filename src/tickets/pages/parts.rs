@@ -17,7 +17,12 @@ pub fn PriorityBadge(priority: Priority) -> impl IntoView {
 /// The ticket's details and replies, oldest first. Text is shown as written (escaped, line
 /// breaks kept): markup in a message is never run.
 #[component]
-pub fn Conversation(details: String, opened_by: String, opened_at: String, replies: Vec<Reply>) -> impl IntoView {
+pub fn Conversation(
+    details: String,
+    opened_by: String,
+    opened_at: String,
+    replies: Vec<Reply>,
+) -> impl IntoView {
     view! {
         <ol class="conversation" aria-label="Conversation">
             <li class="message from-contact">

@@ -41,8 +41,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tickets/read.php", get(tickets::read))
         .route("/api/v1/tickets/create.php", post(tickets::create))
         .route("/api/v1/tickets/resolve.php", post(tickets::resolve))
-        .route("/api/v1/ticket_replies/read.php", get(tickets::read_replies))
-        .route("/api/v1/ticket_replies/create.php", post(tickets::create_reply))
+        .route(
+            "/api/v1/ticket_replies/read.php",
+            get(tickets::read_replies),
+        )
+        .route(
+            "/api/v1/ticket_replies/create.php",
+            post(tickets::create_reply),
+        )
         .layer(axum::middleware::map_response(method_refused))
 }
 

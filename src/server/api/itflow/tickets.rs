@@ -29,13 +29,19 @@ pub async fn read(call: Req) -> Response {
             }
             let filter = TicketFilter {
                 show: "all".into(),
-                client: call.whole("client_id")?.map(|c| c.to_string()).unwrap_or_default(),
+                client: call
+                    .whole("client_id")?
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
                 sort: "number".into(),
                 ..Default::default()
             };
             let (limit, offset) = page(&call)?;
             let scope = TicketScope::staff(desk.scope);
-            let (tickets, _) = desk.db.find_tickets(scope, &filter, None, limit, offset).await?;
+            let (tickets, _) = desk
+                .db
+                .find_tickets(scope, &filter, None, limit, offset)
+                .await?;
             Ok(rows(&tickets, row))
         }
         .await,
@@ -71,7 +77,8 @@ pub async fn resolve(call: Req) -> Response {
             let call = call?;
             let desk = call.desk(KEY, true).await?;
             let ticket = desk.ticket(id(&call, "ticket_id")?).await?;
-            desk.change(&ticket, Some(Status::Resolved), None, None).await?;
+            desk.change(&ticket, Some(Status::Resolved), None, None)
+                .await?;
             Ok(super::changed())
         }
         .await,
@@ -102,10 +109,20 @@ pub async fn create_reply(call: Req) -> Response {
             let call = call?;
             let desk = call.desk(KEY, true).await?;
             let ticket = desk.ticket(id(&call, "ticket_id")?).await?;
-            let internal = match call.param("ticket_reply_type").unwrap_or_default().to_lowercase().as_str() {
+            let internal = match call
+                .param("ticket_reply_type")
+                .unwrap_or_default()
+                .to_lowercase()
+                .as_str()
+            {
                 "" | "public" => false,
                 "internal" => true,
-                _ => return Err(AppError::invalid("ticket_reply_type", "Choose Public or Internal")),
+                _ => {
+                    return Err(AppError::invalid(
+                        "ticket_reply_type",
+                        "Choose Public or Internal",
+                    ))
+                }
             };
             let body = call.param("ticket_reply").unwrap_or_default();
             let status = code::<Status>(&call, "ticket_status")?;

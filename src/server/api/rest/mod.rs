@@ -55,7 +55,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/deleted", get(deleted::list))
         .route("/api/v1/tickets", get(tickets::list).post(tickets::create))
-        .route("/api/v1/tickets/{id}", get(tickets::one).put(tickets::update))
+        .route(
+            "/api/v1/tickets/{id}",
+            get(tickets::one).put(tickets::update),
+        )
         .route(
             "/api/v1/tickets/{id}/replies",
             get(tickets::replies).post(tickets::add_reply),

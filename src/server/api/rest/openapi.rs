@@ -156,7 +156,14 @@ const OPERATIONS: &[Op] = &[
         Some("DeletedList"),
         200,
     ),
-    ("get", "/api/v1/tickets", "List tickets", None, Some("TicketList"), 200),
+    (
+        "get",
+        "/api/v1/tickets",
+        "List tickets",
+        None,
+        Some("TicketList"),
+        200,
+    ),
     (
         "post",
         "/api/v1/tickets",
@@ -454,7 +461,8 @@ fn schemas() -> Value {
     let error_fields = json!({"type": "object", "additionalProperties": {"type": "string"}});
     let stamp = json!({"type": "string", "format": "date-time"});
     let stamp_or_null = json!({"type": ["string", "null"], "format": "date-time"});
-    let status = json!({"type": "string", "enum": ["new", "open", "on_hold", "resolved", "closed"]});
+    let status =
+        json!({"type": "string", "enum": ["new", "open", "on_hold", "resolved", "closed"]});
     let priority = json!({"type": "string", "enum": ["low", "medium", "high", "urgent"]});
     json!({
         "Client": answered(client.clone(), &[tags.clone(), ("primary_location", json!({"oneOf": [schema_ref("Location"), {"type": "null"}]}))]),

@@ -14,7 +14,14 @@ use serde_json::{json, Map, Value};
 use std::str::FromStr;
 
 /// What a new ticket may name, and a change.
-pub const NEW_FIELDS: &[&str] = &["client_id", "contact_id", "subject", "details", "priority", "assignee_id"];
+pub const NEW_FIELDS: &[&str] = &[
+    "client_id",
+    "contact_id",
+    "subject",
+    "details",
+    "priority",
+    "assignee_id",
+];
 pub const CHANGE_FIELDS: &[&str] = &["status", "priority", "assignee_id"];
 pub const REPLY_FIELDS: &[&str] = &["body", "internal", "status"];
 
@@ -36,16 +43,28 @@ pub async fn list(call: Req) -> Answer {
     let (page, size) = paging(&call)?;
     let (found, total) = desk
         .db
-        .find_tickets(TicketScope::staff(desk.scope), &filter, None, size, (page - 1) * size)
+        .find_tickets(
+            TicketScope::staff(desk.scope),
+            &filter,
+            None,
+            size,
+            (page - 1) * size,
+        )
         .await?;
     let rows: Vec<Value> = found.iter().map(row).collect();
-    Ok(Json(json!({"tickets": rows, "total": total, "page": page, "page_size": size})).into_response())
+    Ok(
+        Json(json!({"tickets": rows, "total": total, "page": page, "page_size": size}))
+            .into_response(),
+    )
 }
 
 /// A code parameter that must be one of `T`'s, as text (empty when absent).
 fn known<T: FromStr<Err = String>>(call: &Call, name: &str) -> Result<String, AppError> {
     match call.param(name).filter(|v| !v.is_empty()) {
-        Some(v) => v.parse::<T>().map(|_| v).map_err(|e| AppError::invalid(name, e)),
+        Some(v) => v
+            .parse::<T>()
+            .map(|_| v)
+            .map_err(|e| AppError::invalid(name, e)),
         None => Ok(String::new()),
     }
 }
@@ -86,7 +105,10 @@ fn id_of(given: &Map<String, Value>, name: &str) -> Result<Option<i64>, AppError
 }
 
 /// A code field: absent is None, a known code is Some, anything else is refused.
-fn code<T: FromStr<Err = String>>(given: &Map<String, Value>, name: &str) -> Result<Option<T>, AppError> {
+fn code<T: FromStr<Err = String>>(
+    given: &Map<String, Value>,
+    name: &str,
+) -> Result<Option<T>, AppError> {
     match text(given, name).as_str() {
         "" => Ok(None),
         v => v.parse().map(Some).map_err(|e| AppError::invalid(name, e)),
@@ -147,9 +169,14 @@ pub async fn update(Path(id): Path<i64>, call: Req) -> Answer {
         true => Some(id_of(given, "assignee_id")?),
         false => None,
     };
-    desk.change(&ticket, code(given, "status")?, code(given, "priority")?, assignee)
-        .await
-        .map_err(named)?;
+    desk.change(
+        &ticket,
+        code(given, "status")?,
+        code(given, "priority")?,
+        assignee,
+    )
+    .await
+    .map_err(named)?;
     record(StatusCode::OK, "ticket", row(&desk.ticket(id).await?))
 }
 
@@ -177,10 +204,18 @@ pub async fn add_reply(Path(id): Path<i64>, call: Req) -> Answer {
         Some(_) => return Err(AppError::invalid("internal", "Give true or false")),
     };
     let reply = desk
-        .reply(&ticket, &text(given, "body"), internal, code(given, "status")?)
+        .reply(
+            &ticket,
+            &text(given, "body"),
+            internal,
+            code(given, "status")?,
+        )
         .await?;
     let replies = desk.db.ticket_replies(id, true).await?;
-    let made = replies.iter().find(|r| r.id == reply).ok_or(AppError::Internal)?;
+    let made = replies
+        .iter()
+        .find(|r| r.id == reply)
+        .ok_or(AppError::Internal)?;
     record(StatusCode::CREATED, "reply", reply_row(made))
 }
 
@@ -197,9 +232,7 @@ pub async fn me(headers: HeaderMap, call: Req) -> Answer {
         Some(token) => crate::server::auth::portal::load_token(&call.db, token).await?,
         None => crate::server::auth::portal::load(&call.db, &headers).await?,
     };
-    let c = session
-        .ok_or(AppError::Unauthorized)?
-        .contact;
+    let c = session.ok_or(AppError::Unauthorized)?.contact;
     Ok(Json(json!({
         "contact": {
             "id": c.id, "name": c.name, "email": c.email, "phone": c.phone,
