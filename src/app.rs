@@ -92,11 +92,11 @@ pub fn App() -> impl IntoView {
             <CurrentUserProvider>
                 <Layout>
                     <Routes fallback=NotFound>
-                        <Route path=path!("/") view=HomePage ssr=ssr.clone() />
+                        <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} ssr=ssr.clone() />
-                        <Route path=path!("/login") view=LoginPage ssr=ssr.clone() />
-                        <Route path=path!("/login/mfa") view=MfaLoginPage ssr=ssr.clone() />
-                        <Route path=path!("/logout") view=LogoutPage ssr=ssr.clone() />
+                        <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/login/mfa") view={Lazy::<MfaLoginRoute>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/logout") view={Lazy::<LogoutRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/account/password") view={Lazy::<PasswordRoute>::new()} ssr=ssr.clone() />
                         <Route path=path!("/account/mfa") view={Lazy::<MfaRoute>::new()} ssr=ssr.clone() />
@@ -131,8 +131,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// A page whose code is split out of the main WASM and loaded when first visited: pages most
-/// visits never open (setup, account settings, administration) stay off the first load.
+/// A page whose code is split out of the main WASM and loaded when first visited, so the
+/// first load carries only the frame (layout, navigation, router) and each page comes with
+/// its own code.
 macro_rules! lazy_page {
     ($($route:ident => $page:ident),* $(,)?) => {$(
         struct $route;
@@ -151,6 +152,10 @@ macro_rules! lazy_page {
 }
 
 lazy_page! {
+    HomeRoute => HomePage,
+    LoginRoute => LoginPage,
+    MfaLoginRoute => MfaLoginPage,
+    LogoutRoute => LogoutPage,
     SetupRoute => SetupPage,
     AccountRoute => AccountPage,
     PasswordRoute => PasswordPage,

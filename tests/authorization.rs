@@ -204,6 +204,7 @@ fn server_functions(user_id: &str) -> Vec<Call> {
         ("start_import", Kind::Write, vec![("id", s("1"))]),
         ("list_tickets", Kind::Read, vec![]),
         ("ticket_detail", Kind::Read, vec![("id", s("1"))]),
+        ("new_ticket_choices", Kind::Write, vec![("client", s("1"))]),
         (
             "create_ticket",
             Kind::Write,

@@ -3,8 +3,23 @@
 mod common;
 
 use docket::clients::model::{Archived, ClientFilter, ClientSort, ContactFilter};
-use docket::server::db::{Db, Scope};
+use docket::server::db::{Db, Scope, TicketScope};
 use docket::server::seed::seed;
+use docket::tickets::model::{Status, TicketFilter};
+use std::collections::HashSet;
+
+async fn tickets(db: &Db) -> Vec<docket::tickets::model::Ticket> {
+    let all = TicketFilter {
+        show: "all".into(),
+        sort: "number".into(),
+        ..Default::default()
+    };
+    let (rows, _) = db
+        .find_tickets(TicketScope::default(), &all, None, 1000, 0)
+        .await
+        .unwrap();
+    rows
+}
 
 /// Everything a seeded database shows: each client's row and each contact's details.
 async fn snapshot(db: &Db) -> Vec<String> {
@@ -45,6 +60,13 @@ async fn snapshot(db: &Db) -> Vec<String> {
             format!(
                 "{} {} {} {} {}",
                 k.client_name, f.name, f.email, f.phone, f.mobile
+            )
+        }))
+        .chain(tickets(db).await.iter().map(|t| {
+            let i = &t.item;
+            format!(
+                "{} {} {} {:?} {:?} {:?}",
+                i.number, i.client_name, i.subject, i.status, i.priority, i.contact_name
             )
         }))
         .collect()
@@ -96,6 +118,33 @@ async fn seeding_keeps_the_rules_and_repeats_for_the_same_seed() {
             );
             assert!(contacts.iter().all(|k| k.fields.email.contains('@')));
         }
+        // Some clients have tickets, each from one of its own contacts, in several states,
+        // numbered one after another.
+        let seeded_tickets = tickets(db).await;
+        assert_eq!(seeded_tickets.len(), seeded.tickets);
+        assert!((3..=90).contains(&seeded.tickets), "{seeded:?}");
+        let numbers: Vec<i64> = seeded_tickets.iter().map(|t| t.item.number).collect();
+        assert_eq!(
+            numbers,
+            (1..=seeded.tickets as i64).rev().collect::<Vec<_>>()
+        );
+        let states: HashSet<Status> = seeded_tickets.iter().map(|t| t.item.status).collect();
+        assert!(states.len() >= 3, "{states:?}");
+        for t in &seeded_tickets {
+            let contact = t.contact_id.expect("a seeded ticket has a contact");
+            let theirs = db.contacts_of(t.item.client_id).await.unwrap();
+            assert!(theirs.iter().any(|k| k.id == contact), "#{}", t.item.number);
+            assert_eq!(
+                t.closed_at.is_some(),
+                t.item.status == Status::Closed,
+                "#{}",
+                t.item.number
+            );
+            let opened = chrono::DateTime::parse_from_rfc3339(&t.item.created_at).unwrap();
+            let age = chrono::Utc::now().signed_duration_since(opened);
+            assert!(age > chrono::Duration::zero() && age < chrono::Duration::days(91));
+        }
+
         // Phones typed in different ways are found by their digits.
         let one = db.contacts_of(page.rows[0].id).await.unwrap().remove(0);
         let digits = docket::clients::model::digits(&one.fields.phone);

@@ -356,7 +356,7 @@ async fn a_contact_is_invited_by_mail_and_follows_a_ticket_to_its_close() {
 }
 
 #[tokio::test]
-async fn markup_in_messages_is_shown_as_text_not_run() {
+async fn messages_keep_their_formatting_and_lose_what_runs() {
     on_each_engine!(|db| {
         let app = app(db);
         let tech = common::create_user(db, "tech@example.com", Role::Technician, PASSWORD).await;
@@ -364,35 +364,48 @@ async fn markup_in_messages_is_shown_as_text_not_run() {
         let (_, contacts) = seed(db, "Acme", &[("Kim", "kim@acme.test")]).await;
         let portal = portal_cookie(db, contacts[0]).await;
         let id = open_from_portal(&app, &portal, "<img src=x onerror=alert(1)>").await;
-        let body = [
-            ("id", id.to_string()),
-            ("body", "<script>alert('x')</script>\nline two".into()),
-        ];
-        let body: Vec<(&str, &str)> = body.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        assert!(call(&app, "reply_ticket", &body, Some(&staff))
-            .await
-            .status
-            .is_success());
+        let html = "<p>Fixed <b>it</b>.</p><script>alert('x')</script>\
+                    <a href=\"javascript:alert(2)\">bad</a> <a href=\"https://kb.test/a\">guide</a>\
+                    <img src=\"https://tracker.test/p.gif\" onerror=\"alert(3)\">";
+        for text in [html, "if a < b && c > d\nline two"] {
+            let body = [("id", id.to_string()), ("body", text.to_string())];
+            let body: Vec<(&str, &str)> = body.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            assert!(call(&app, "reply_ticket", &body, Some(&staff))
+                .await
+                .status
+                .is_success());
+        }
         for (path, cookie) in [
             (format!("/portal/tickets/{id}"), &portal),
             (format!("/tickets/{id}"), &staff),
         ] {
             let page = get(&app, &path, Some(cookie)).await;
             assert_eq!(page.status, StatusCode::OK, "{path}");
+            let start = page.body.find("class=\"conversation\"").expect(&path);
+            let shown = &page.body[start..start + page.body[start..].find("</ol>").unwrap()];
+            // Formatting and safe links stay.
+            assert!(shown.contains("<p>Fixed <b>it</b>.</p>"), "{path}: {shown}");
             assert!(
-                page.body.contains("&lt;script&gt;alert"),
-                "{path} escapes the reply"
+                shown.contains(
+                    "<a href=\"https://kb.test/a\" rel=\"noopener noreferrer nofollow\">guide</a>"
+                ),
+                "{path}: {shown}"
             );
+            // Nothing that runs or loads survives.
+            for gone in ["<script", "alert(", "javascript:", "<img", "tracker.test"] {
+                assert!(!shown.contains(gone), "{path} shows {gone}: {shown}");
+            }
+            // Plain text is text, its line breaks kept.
             assert!(
-                !page.body.contains("<script>alert"),
-                "{path} runs no script"
+                shown
+                    .contains("<div class=\"pre\">if a &lt; b &amp;&amp; c &gt; d\nline two</div>"),
+                "{path}: {shown}"
             );
             let at = page
                 .body
                 .find("<img src=x")
                 .map(|i| &page.body[i.saturating_sub(200)..i + 40]);
             assert_eq!(at, None, "{path} escapes the subject");
-            assert!(page.body.contains("line two"));
         }
     });
 }
@@ -793,6 +806,54 @@ async fn technicians_list_and_filter_tickets_within_their_clients() {
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         let page = get(&app, &format!("/clients/{acme}?tab=tickets"), Some(&staff)).await;
         assert!(page.body.contains("VPN down") && !page.body.contains("Backup failed"));
+
+        // The new-ticket form offers the chosen client's contacts, only for a client the
+        // technician may see, and a contact of another client is refused.
+        let choices = |client: i64, cookie: &String| {
+            let app = app.clone();
+            let cookie = cookie.clone();
+            async move {
+                json(
+                    &call(
+                        &app,
+                        "new_ticket_choices",
+                        &[("client", &client.to_string())],
+                        Some(&cookie),
+                    )
+                    .await,
+                )
+            }
+        };
+        let offered = choices(acme, &only_acme).await;
+        assert_eq!(offered["contacts"][0][0].as_i64(), Some(a[0]), "{offered}");
+        assert!(offered["technicians"].as_array().unwrap().len() >= 2);
+        let hidden = choices(globex, &only_acme).await;
+        assert_eq!(hidden["contacts"].as_array().unwrap().len(), 0, "{hidden}");
+        assert_eq!(choices(globex, &staff).await["contacts"][0][1], "Bo");
+        let form = get(
+            &app,
+            &format!("/tickets/new?client={acme}&contact={}", a[0]),
+            Some(&staff),
+        )
+        .await;
+        assert!(
+            form.body
+                .contains(&format!("<option selected value=\"{}\">Ann</option>", a[0])),
+            "the contact given in the link is chosen"
+        );
+        let wrong = call(
+            &app,
+            "create_ticket",
+            &[
+                ("client", &format!("#{globex}")),
+                ("subject", "Mixed"),
+                ("contact", &a[0].to_string()),
+            ],
+            Some(&staff),
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.body.contains("contact"), "{}", wrong.body);
     });
 }
 
@@ -840,11 +901,26 @@ async fn tickets_through_both_api_dialects_and_the_contact_behind_a_portal_token
         let (acme, contacts) = seed(db, "Acme", &[("Kim", "kim@acme.test")]).await;
         let (globex, bo) = seed(db, "Globex", &[("Bo", "bo@globex.test")]).await;
 
+        let mut tx = db.begin().await.unwrap();
+        let place = |name: &str| docket::clients::model::LocationInput {
+            name: name.into(),
+            ..Default::default()
+        };
+        let office = tx.insert_location(acme, &place("Office")).await.unwrap();
+        let depot = tx.insert_location(globex, &place("Depot")).await.unwrap();
+        tx.commit().await.unwrap();
+
         // REST: open, read, change, answer.
-        let new = json!({"ticket": {"client_id": acme, "contact_id": contacts[0], "subject": "Mail down", "priority": "high"}});
+        let new = json!({"ticket": {"client_id": acme, "contact_id": contacts[0], "location_id": office, "subject": "Mail down", "priority": "high"}});
         let (status, made) = api(&app, Method::POST, "/api/v1/tickets", &key, Some(new)).await;
         assert_eq!(status, StatusCode::CREATED, "{made}");
+        assert_eq!(made["ticket"]["location_id"].as_i64(), Some(office));
         let id = made["ticket"]["id"].as_i64().unwrap();
+        let elsewhere =
+            json!({"ticket": {"client_id": acme, "location_id": depot, "subject": "Wrong place"}});
+        let (status, err) = api(&app, Method::POST, "/api/v1/tickets", &key, Some(elsewhere)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert!(err["fields"]["location_id"].is_string(), "{err}");
         assert_eq!(
             (
                 made["ticket"]["status"].as_str(),

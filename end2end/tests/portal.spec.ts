@@ -134,6 +134,22 @@ test('a contact is invited, opens a ticket on a phone and follows it to its clos
     await expect(page.locator('.history')).toContainText('status: Resolved → Open by Kim Lee');
     await expect(page.locator('.history')).toContainText('status: Open → Closed by Kim Lee');
 
+    // The technician opens a ticket for Kim from the client's page; it is in her list.
+    await page.goto(`${docket.url}/clients/${client}?tab=tickets`);
+    await ready(page, hydrated);
+    await page.getByRole('link', { name: 'New ticket' }).click();
+    await ready(page, hydrated);
+    await page.getByLabel('Contact', { exact: true }).selectOption({ label: 'Kim Lee' });
+    await page.getByLabel('Location', { exact: true }).selectOption({ label: 'Office' });
+    await page.getByLabel('Assignee', { exact: true }).selectOption({ label: 'tech' });
+    await page.getByLabel('Subject').fill('Laptop for the new starter');
+    await page.getByRole('button', { name: 'Open ticket' }).click();
+    await expect(page.getByRole('heading', { name: /^#\d+ Laptop for the new starter$/ })).toBeVisible();
+    await expect(page.locator('.facts')).toContainText('Kim Lee');
+    await expect(page.locator('.facts')).toContainText('Office');
+    await kim.goto(`${docket.url}/portal/tickets`);
+    await expect(kim.getByRole('link', { name: 'Laptop for the new starter' })).toBeVisible();
+
     if (hydrated) {
       for (const path of ['/portal/tickets', new URL(ticketUrl).pathname, '/portal/profile', '/portal/tickets/new']) {
         await kim.goto(`${docket.url}${path}`);
@@ -155,6 +171,8 @@ test('a contact resets a forgotten password by mail', async ({ page, hydrated })
     await page.goto(`${docket.url}/portal`);
     await ready(page, hydrated);
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    // The sign-in page has an Email field too: fill in the one of the page that replaces it.
+    await expect(page.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
     await ready(page, hydrated);
     await page.getByLabel('Email').fill(CONTACT);
     await page.getByRole('button', { name: 'Send me a link' }).click();

@@ -228,10 +228,11 @@ async fn seed_clients(config: &Config, clients: usize, seed: u64) -> anyhow::Res
     .change("clients", "", seeded.clients);
     db.audit(&entry).await?;
     println!(
-        "seeded {} clients, {} locations, {} contacts in {:.1} s",
+        "seeded {} clients, {} locations, {} contacts, {} tickets in {:.1} s",
         seeded.clients,
         seeded.locations,
         seeded.contacts,
+        seeded.tickets,
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -1,12 +1,14 @@
 //! `docket seed --clients N`: realistic synthetic clients with 1–3 locations, about three
-//! contacts each (unique emails, phones in varied formats) and tags. The same `--seed` on an
+//! contacts each (unique emails, phones in varied formats), tags, and tickets from their
+//! contacts (about one client in three has some, in every status, over the last 90 days). The same `--seed` on an
 //! empty database gives the same data. Rows go through the data layer's own inserts, so the
 //! record's rules hold (one primary each, normalised names and phone digits), in batches of
 //! one transaction each.
 
-use super::db::{Db, Tx};
+use super::db::{Author, Db, NewTicket, Tx};
 use crate::clients::model::{ClientInput, ContactInput, LocationInput};
 use crate::error::AppError;
+use crate::tickets::model::{Priority, Source, Status};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -152,6 +154,55 @@ const TITLES: [&str; 8] = [
 ];
 const DEPARTMENTS: [&str; 5] = ["Management", "Finance", "Operations", "Front desk", "IT"];
 /// Tags the seed uses: kind, name, colour.
+const ISSUES: [(&str, &str); 10] = [
+    (
+        "Printer on the second floor is offline",
+        "It shows offline for everyone since this morning.",
+    ),
+    (
+        "New starter needs an account",
+        "Starts Monday in Finance; needs email and the shared drive.",
+    ),
+    (
+        "Outlook keeps asking for the password",
+        "After the update it asks every few minutes.",
+    ),
+    (
+        "VPN drops every hour",
+        "Working from home, the VPN disconnects roughly hourly.",
+    ),
+    (
+        "Laptop running very slowly",
+        "Takes ten minutes to start and programs freeze.",
+    ),
+    (
+        "Cannot reach the shared drive",
+        "The S: drive says access denied.",
+    ),
+    (
+        "Phishing email received",
+        "Several of us got an email asking to confirm our passwords.",
+    ),
+    (
+        "Wi-Fi weak in the meeting room",
+        "Video calls drop in the big meeting room.",
+    ),
+    (
+        "Backup warning email",
+        "We received a warning that last night's backup failed.",
+    ),
+    (
+        "Request: second monitor",
+        "Could we order a second monitor for reception?",
+    ),
+];
+const FOLLOW_UPS: [&str; 4] = [
+    "Any update on this?",
+    "It happened again just now.",
+    "Thanks, that worked.",
+    "Is there anything I should try in the meantime?",
+];
+
 const TAGS: [(&str, &str, &str); 6] = [
     ("client", "Managed", "#1a73e8"),
     ("client", "Break-fix", "#b06000"),
@@ -167,6 +218,7 @@ pub struct Seeded {
     pub clients: usize,
     pub locations: usize,
     pub contacts: usize,
+    pub tickets: usize,
 }
 
 /// Adds `clients` clients with their locations and contacts; `progress` hears how many
@@ -322,6 +374,7 @@ async fn add_client(
     }
 
     // One to five contacts, three on average; the first is the primary one.
+    let mut contacts = Vec::new();
     for i in 0..rng.random_range(1..=5) {
         let first = pick(rng, &FIRST_NAMES);
         let last = pick(rng, &SURNAMES);
@@ -350,8 +403,70 @@ async fn add_client(
             tag_ids: some_tags(rng, tags, "contact", 0.15),
             ..Default::default()
         };
-        tx.insert_contact(id, &contact).await?;
+        contacts.push((tx.insert_contact(id, &contact).await?, contact.name));
         seeded.contacts += 1;
+    }
+
+    // Two clients in three have no tickets; the others one to three, most of them settled.
+    let tickets = match rng.random_range(0..6) {
+        0..=3 => 0,
+        4 => 1,
+        _ => rng.random_range(2..=3),
+    };
+    for _ in 0..tickets {
+        let (contact, name) = pick(rng, &contacts);
+        let (subject, details) = *pick(rng, &ISSUES);
+        let (ticket, _) = tx
+            .insert_ticket(&NewTicket {
+                client_id: id,
+                contact_id: Some(*contact),
+                location_id: Some(*pick(rng, &locations)),
+                assignee_id: None,
+                subject,
+                details,
+                priority: *pick(
+                    rng,
+                    &[
+                        Priority::Low,
+                        Priority::Medium,
+                        Priority::Medium,
+                        Priority::High,
+                        Priority::Urgent,
+                    ],
+                ),
+                source: *pick(
+                    rng,
+                    &[
+                        Source::Portal,
+                        Source::Portal,
+                        Source::Email,
+                        Source::Ui,
+                        Source::Api,
+                    ],
+                ),
+            })
+            .await?;
+        if rng.random_bool(0.4) {
+            let follow_up = pick(rng, &FOLLOW_UPS);
+            tx.insert_reply(ticket, Author::Contact(*contact, name), follow_up, false)
+                .await?;
+        }
+        let status = *pick(
+            rng,
+            &[
+                Status::New,
+                Status::Open,
+                Status::OnHold,
+                Status::Resolved,
+                Status::Closed,
+                Status::Closed,
+                Status::Closed,
+            ],
+        );
+        let age = chrono::Duration::minutes(rng.random_range(10..90 * 24 * 60));
+        tx.seed_ticket_state(ticket, status, chrono::Utc::now() - age)
+            .await?;
+        seeded.tickets += 1;
     }
     Ok(())
 }

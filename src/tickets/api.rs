@@ -33,6 +33,15 @@ pub struct TicketView {
     pub can_write: bool,
 }
 
+/// Who and where a new ticket can be for and who can take it: the chosen client's active
+/// contacts and locations, and the assignable technicians.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketChoices {
+    pub contacts: Vec<(i64, String)>,
+    pub locations: Vec<(i64, String)>,
+    pub technicians: Vec<Technician>,
+}
+
 /// What became of a portal invitation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Invitation {
@@ -104,11 +113,43 @@ fn choice<T: std::str::FromStr<Err = String>>(
         .map_err(|e| AppError::invalid(field, e).respond())
 }
 
-/// Opens a ticket for a client (and optionally one of its contacts) from Docket.
+#[server(prefix = "/rpc", endpoint = "new_ticket_choices")]
+pub async fn new_ticket_choices(
+    #[server(default)] client: Option<i64>,
+) -> Result<TicketChoices, AppError> {
+    let s = guard::require_writer()?;
+    let desk = desk(&s);
+    let mut choices = TicketChoices {
+        contacts: Vec::new(),
+        locations: Vec::new(),
+        technicians: desk.technicians().await?,
+    };
+    let Some(id) = client else {
+        return Ok(choices);
+    };
+    // A client the technician may not see offers nobody.
+    if desk.db.client_name(desk.scope, id).await?.is_none() {
+        return Ok(choices);
+    }
+    let contacts = desk.db.contacts_of(id).await?.into_iter();
+    choices.contacts = contacts
+        .filter(|k| !k.archived())
+        .map(|k| (k.id, k.fields.name))
+        .collect();
+    let locations = desk.db.locations_of(id).await?.into_iter();
+    choices.locations = locations
+        .filter(|l| !l.archived())
+        .map(|l| (l.id, l.fields.name))
+        .collect();
+    Ok(choices)
+}
+
+/// Opens a ticket for a client (and optionally one of its contacts and locations) from Docket.
 #[server(prefix = "/rpc", endpoint = "create_ticket")]
 pub async fn create_ticket(
     client: String,
     #[server(default)] contact: String,
+    #[server(default)] location: String,
     subject: String,
     #[server(default)] details: String,
     #[server(default)] priority: String,
@@ -118,6 +159,7 @@ pub async fn create_ticket(
     let draft = Draft {
         client_id: client_ref(&client),
         contact_id: contact.trim().parse().ok(),
+        location_id: location.trim().parse().ok(),
         subject,
         details,
         priority: choice("priority", &priority)?,

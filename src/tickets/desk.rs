@@ -21,6 +21,7 @@ pub struct Desk {
 pub struct Draft {
     pub client_id: Option<i64>,
     pub contact_id: Option<i64>,
+    pub location_id: Option<i64>,
     pub subject: String,
     pub details: String,
     pub priority: Option<Priority>,
@@ -79,6 +80,12 @@ impl Desk {
                 problems.push(("contact", "Choose one of the client's contacts".into()));
             }
         }
+        if let (Some(client), Some(location)) = (client, d.location_id) {
+            let theirs = self.db.location(location).await?;
+            if !theirs.is_some_and(|l| l.client_id == client && !l.archived()) {
+                problems.push(("location", "Choose one of the client's locations".into()));
+            }
+        }
         if let Some(a) = d.assignee_id {
             if let Err(err) = self.assignee(a).await {
                 problems.extend(
@@ -96,7 +103,7 @@ impl Desk {
             .insert_ticket(&NewTicket {
                 client_id: client.unwrap_or_default(),
                 contact_id: d.contact_id,
-                location_id: None,
+                location_id: d.location_id,
                 assignee_id: d.assignee_id,
                 subject: &d.subject,
                 details: &d.details,

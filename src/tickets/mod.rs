@@ -5,3 +5,4 @@ pub mod api;
 pub mod desk;
 pub mod model;
 pub mod pages;
+pub mod rich;

@@ -1,6 +1,7 @@
 //! Tickets as both builds see them: status, priority and source, what lists and pages show,
 //! and the checks a new ticket or reply must pass.
 
+use super::rich::SafeHtml;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -145,6 +146,7 @@ pub struct TicketItem {
 pub struct Ticket {
     pub item: TicketItem,
     pub details: String,
+    pub details_html: SafeHtml,
     pub source: Source,
     pub contact_id: Option<i64>,
     pub location_id: Option<i64>,
@@ -161,6 +163,7 @@ pub struct Reply {
     /// True when a contact wrote it (from the portal or by email).
     pub by_contact: bool,
     pub body: String,
+    pub body_html: SafeHtml,
     pub internal: bool,
     pub created_at: String,
 }

@@ -14,6 +14,9 @@ pub fn ClientPicker(
     #[prop(default = None)]
     chosen: Option<(i64, String)>,
     #[prop(optional, into)] error: Option<Signal<Option<String>>>,
+    /// Hears the client's id when the text comes to name one.
+    #[prop(optional)]
+    on_pick: Option<Callback<i64>>,
 ) -> impl IntoView {
     let list = format!("{name}-choices");
     let error = error.unwrap_or_default();
@@ -21,7 +24,13 @@ pub fn ClientPicker(
     // Only the newest question's answer is shown; an older one may arrive after it.
     let asked = StoredValue::new(0u64);
     let suggest = Callback::new(move |typed: String| {
-        if typed.trim().chars().count() < MIN_LENGTH || client_ref(&typed).is_some() {
+        if let Some(id) = client_ref(&typed) {
+            if let Some(pick) = on_pick {
+                pick.run(id);
+            }
+            return;
+        }
+        if typed.trim().chars().count() < MIN_LENGTH {
             return;
         }
         let n = asked.get_value() + 1;

@@ -190,7 +190,7 @@ fn TicketView(t: ContactTicket, status: ServerAction<PortalSetStatus>) -> impl I
         </div>
         <FormError error=form_error(status) />
         <section class="card">
-            <Conversation details=ticket.details opened_by opened_at=item.created_at replies />
+            <Conversation details=ticket.details_html opened_by opened_at=item.created_at replies />
         </section>
     }
 }

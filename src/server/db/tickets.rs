@@ -7,6 +7,7 @@ use crate::clients::model::{ListPage, COUNT_CAP};
 use crate::tickets::model::{
     Event, Priority, Reply, Show, Source, Status, Ticket, TicketFilter, TicketItem, PAGE_SIZE,
 };
+use crate::tickets::rich::SafeHtml;
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 
@@ -90,6 +91,7 @@ impl From<TicketRow> for Ticket {
                 created_at: r.created_at.to_rfc3339(),
                 updated_at: r.updated_at.to_rfc3339(),
             },
+            details_html: SafeHtml::from_message(&r.details),
             details: r.details,
             source: r.source.parse().unwrap_or(Source::Ui),
             contact_id: r.contact_id,
@@ -284,6 +286,7 @@ impl Db {
                 id: r.id,
                 author: r.author,
                 by_contact: r.contact_id.is_some() || r.user_id.is_none() && !r.internal,
+                body_html: SafeHtml::from_message(&r.body),
                 body: r.body,
                 internal: r.internal,
                 created_at: r.created_at.to_rfc3339(),
@@ -346,6 +349,23 @@ impl Tx {
             .bind(t.source.as_str()).bind(Utc::now())
             .fetch_one(conn).await)?;
         Ok((id, number))
+    }
+
+    /// Puts a seeded ticket in a state it reached at `at`: opened then, its replies then,
+    /// resolved or closed then when it is.
+    pub async fn seed_ticket_state(
+        &mut self,
+        ticket: i64,
+        status: Status,
+        at: DateTime<Utc>,
+    ) -> DbResult<()> {
+        let sql = "UPDATE tickets SET status = $2, created_at = $3, updated_at = $3, \
+                   resolved_at = CASE WHEN $2 IN ('resolved', 'closed') THEN $3 END, \
+                   closed_at = CASE WHEN $2 = 'closed' THEN $3 END WHERE id = $1";
+        on_tx!(self, conn => sqlx::query(sql).bind(ticket).bind(status.as_str()).bind(at).execute(conn).await.map(|_| ()))?;
+        let replies = "UPDATE ticket_replies SET created_at = $2 WHERE ticket_id = $1";
+        on_tx!(self, conn => sqlx::query(replies).bind(ticket).bind(at).execute(conn).await.map(|_| ()))?;
+        Ok(())
     }
 
     /// Adds a reply and marks the ticket updated; returns the reply's id.

@@ -77,13 +77,14 @@ fn TicketView(view: TicketView, update: ServerAction<UpdateTicket>) -> impl Into
         <div class="grid-2">
             <section class="card">
                 <h2>"Conversation"</h2>
-                <Conversation details=t.details.clone() opened_by opened_at=item.created_at.clone() replies=record.replies />
+                <Conversation details=t.details_html.clone() opened_by opened_at=item.created_at.clone() replies=record.replies />
             </section>
             <section class="card">
                 <h2>"Ticket"</h2>
                 <dl class="facts">
                     <dt>"Client"</dt><dd><a href=format!("/clients/{}", item.client_id)>{item.client_name.clone()}</a></dd>
                     <dt>"Contact"</dt><dd>{item.contact_name.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Location"</dt><dd>{t.location_name.clone().unwrap_or_else(|| "—".into())}</dd>
                     <dt>"Source"</dt><dd>{t.source.label()}</dd>
                     <dt>"Opened"</dt><dd><Time at=item.created_at.clone() /></dd>
                     <dt>"Updated"</dt><dd><Time at=item.updated_at.clone() /></dd>

@@ -2,6 +2,7 @@
 
 use crate::components::time::Time;
 use crate::tickets::model::{Priority, Reply, Status, TicketItem};
+use crate::tickets::rich::SafeHtml;
 use leptos::prelude::*;
 
 #[component]
@@ -14,11 +15,10 @@ pub fn PriorityBadge(priority: Priority) -> impl IntoView {
     view! { <span class=format!("badge priority-{}", priority.as_str())>{priority.label()}</span> }
 }
 
-/// The ticket's details and replies, oldest first. Text is shown as written (escaped, line
-/// breaks kept): markup in a message is never run.
+/// The ticket's details and replies, oldest first, as the server made them safe to show.
 #[component]
 pub fn Conversation(
-    details: String,
+    details: SafeHtml,
     opened_by: String,
     opened_at: String,
     replies: Vec<Reply>,
@@ -27,7 +27,7 @@ pub fn Conversation(
         <ol class="conversation" aria-label="Conversation">
             <li class="message from-contact">
                 <p class="message-head"><strong>{opened_by}</strong>" · "<Time at=opened_at /></p>
-                <div class="pre">{details}</div>
+                <div class="message-body" inner_html=details.as_str().to_owned()></div>
             </li>
             {replies.into_iter().map(|r| view! {
                 <li class="message" class:from-contact=r.by_contact class:internal=r.internal>
@@ -36,7 +36,7 @@ pub fn Conversation(
                         {r.internal.then(|| view! { " " <span class="badge muted">"Internal note"</span> })}
                         " · " <Time at=r.created_at />
                     </p>
-                    <div class="pre">{r.body}</div>
+                    <div class="message-body" inner_html=r.body_html.as_str().to_owned()></div>
                 </li>
             }).collect_view()}
         </ol>

@@ -58,6 +58,7 @@ pub async fn create(call: Req) -> Response {
             let draft = Draft {
                 client_id: Some(id(&call, "client_id")?),
                 contact_id: call.whole("ticket_contact_id")?,
+                location_id: call.whole("ticket_location_id")?.filter(|l| *l > 0),
                 subject: call.param("ticket_subject").unwrap_or_default(),
                 details: call.param("ticket_details").unwrap_or_default(),
                 priority: code::<Priority>(&call, "ticket_priority")?,
@@ -143,6 +144,7 @@ fn renamed(err: AppError) -> AppError {
         &[
             ("client_id", "client"),
             ("ticket_contact_id", "contact"),
+            ("ticket_location_id", "location"),
             ("ticket_subject", "subject"),
             ("ticket_details", "details"),
             ("ticket_assigned_to", "assignee"),

@@ -520,6 +520,7 @@ fn schemas() -> Value {
         "TicketInput": {"type": "object", "required": ["client_id", "subject"], "additionalProperties": false, "properties": {
             "client_id": {"type": "integer"},
             "contact_id": {"type": "integer", "description": "One of the client's contacts"},
+            "location_id": {"type": "integer", "description": "One of the client's locations"},
             "subject": {"type": "string"},
             "details": {"type": "string"},
             "priority": priority.clone(),

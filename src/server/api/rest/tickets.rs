@@ -17,6 +17,7 @@ use std::str::FromStr;
 pub const NEW_FIELDS: &[&str] = &[
     "client_id",
     "contact_id",
+    "location_id",
     "subject",
     "details",
     "priority",
@@ -124,6 +125,7 @@ pub async fn create(call: Req) -> Answer {
     let draft = Draft {
         client_id: id_of(given, "client_id")?,
         contact_id: id_of(given, "contact_id")?,
+        location_id: id_of(given, "location_id")?,
         subject: text(given, "subject"),
         details: text(given, "details"),
         priority: code(given, "priority")?,
@@ -140,7 +142,7 @@ fn named(err: AppError) -> AppError {
             errors
                 .into_iter()
                 .map(|mut e| {
-                    if ["client", "contact", "assignee"].contains(&e.field.as_str()) {
+                    if ["client", "contact", "location", "assignee"].contains(&e.field.as_str()) {
                         e.field = format!("{}_id", e.field);
                     }
                     e
