@@ -416,41 +416,6 @@ async fn add_client(
     for _ in 0..tickets {
         let (contact, name) = pick(rng, &contacts);
         let (subject, details) = *pick(rng, &ISSUES);
-        let (ticket, _) = tx
-            .insert_ticket(&NewTicket {
-                client_id: id,
-                contact_id: Some(*contact),
-                location_id: Some(*pick(rng, &locations)),
-                assignee_id: None,
-                subject,
-                details,
-                priority: *pick(
-                    rng,
-                    &[
-                        Priority::Low,
-                        Priority::Medium,
-                        Priority::Medium,
-                        Priority::High,
-                        Priority::Urgent,
-                    ],
-                ),
-                source: *pick(
-                    rng,
-                    &[
-                        Source::Portal,
-                        Source::Portal,
-                        Source::Email,
-                        Source::Ui,
-                        Source::Api,
-                    ],
-                ),
-            })
-            .await?;
-        if rng.random_bool(0.4) {
-            let follow_up = pick(rng, &FOLLOW_UPS);
-            tx.insert_reply(ticket, Author::Contact(*contact, name), follow_up, false)
-                .await?;
-        }
         let status = *pick(
             rng,
             &[
@@ -463,9 +428,54 @@ async fn add_client(
                 Status::Closed,
             ],
         );
-        let age = chrono::Duration::minutes(rng.random_range(10..90 * 24 * 60));
-        tx.seed_ticket_state(ticket, status, chrono::Utc::now() - age)
+        let at =
+            chrono::Utc::now() - chrono::Duration::minutes(rng.random_range(180..90 * 24 * 60));
+        let (ticket, _) = tx
+            .insert_ticket_at(
+                &NewTicket {
+                    client_id: id,
+                    contact_id: Some(*contact),
+                    location_id: Some(*pick(rng, &locations)),
+                    assignee_id: None,
+                    subject,
+                    details,
+                    priority: *pick(
+                        rng,
+                        &[
+                            Priority::Low,
+                            Priority::Medium,
+                            Priority::Medium,
+                            Priority::High,
+                            Priority::Urgent,
+                        ],
+                    ),
+                    source: *pick(
+                        rng,
+                        &[
+                            Source::Portal,
+                            Source::Portal,
+                            Source::Email,
+                            Source::Ui,
+                            Source::Api,
+                        ],
+                    ),
+                },
+                status,
+                at,
+            )
             .await?;
+        if rng.random_bool(0.4) {
+            let follow_up = pick(rng, &FOLLOW_UPS);
+            let later = at + chrono::Duration::minutes(rng.random_range(5..120));
+            tx.insert_reply_at(
+                ticket,
+                Author::Contact(*contact, name),
+                follow_up,
+                false,
+                later,
+            )
+            .await?;
+        }
         seeded.tickets += 1;
     }
     Ok(())

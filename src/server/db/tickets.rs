@@ -333,39 +333,35 @@ impl Tx {
     /// written first, so concurrent creations queue on it (a row lock on PostgreSQL, the write
     /// lock on SQLite) and each draws its own number.
     pub async fn insert_ticket(&mut self, t: &NewTicket<'_>) -> DbResult<(i64, i64)> {
-        let next = "UPDATE ticket_counter SET last_number = last_number + 1 WHERE id = 1 RETURNING last_number";
-        let number: i64 = on_tx!(self, conn => sqlx::query_scalar(next).fetch_one(conn).await)?;
         let status = if t.assignee_id.is_some() {
             Status::Open
         } else {
             Status::New
         };
+        self.insert_ticket_at(t, status, Utc::now()).await
+    }
+
+    /// A ticket in the state it reached at `at`, resolved or closed then when it is: what
+    /// `insert_ticket` does for now, and what the seed does for the past in one statement.
+    pub async fn insert_ticket_at(
+        &mut self,
+        t: &NewTicket<'_>,
+        status: Status,
+        at: DateTime<Utc>,
+    ) -> DbResult<(i64, i64)> {
+        let next = "UPDATE ticket_counter SET last_number = last_number + 1 WHERE id = 1 RETURNING last_number";
+        let number: i64 = on_tx!(self, conn => sqlx::query_scalar(next).fetch_one(conn).await)?;
         let sql = "INSERT INTO tickets (number, client_id, contact_id, location_id, assignee_id, subject, \
-                   details, status, priority, source, created_at, updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id";
+                   details, status, priority, source, created_at, updated_at, resolved_at, closed_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, \
+                   CASE WHEN $8 IN ('resolved', 'closed') THEN $11 END, CASE WHEN $8 = 'closed' THEN $11 END) \
+                   RETURNING id";
         let id: i64 = on_tx!(self, conn => sqlx::query_scalar(sql)
             .bind(number).bind(t.client_id).bind(t.contact_id).bind(t.location_id).bind(t.assignee_id)
             .bind(t.subject.trim()).bind(t.details).bind(status.as_str()).bind(t.priority.as_str())
-            .bind(t.source.as_str()).bind(Utc::now())
+            .bind(t.source.as_str()).bind(at)
             .fetch_one(conn).await)?;
         Ok((id, number))
-    }
-
-    /// Puts a seeded ticket in a state it reached at `at`: opened then, its replies then,
-    /// resolved or closed then when it is.
-    pub async fn seed_ticket_state(
-        &mut self,
-        ticket: i64,
-        status: Status,
-        at: DateTime<Utc>,
-    ) -> DbResult<()> {
-        let sql = "UPDATE tickets SET status = $2, created_at = $3, updated_at = $3, \
-                   resolved_at = CASE WHEN $2 IN ('resolved', 'closed') THEN $3 END, \
-                   closed_at = CASE WHEN $2 = 'closed' THEN $3 END WHERE id = $1";
-        on_tx!(self, conn => sqlx::query(sql).bind(ticket).bind(status.as_str()).bind(at).execute(conn).await.map(|_| ()))?;
-        let replies = "UPDATE ticket_replies SET created_at = $2 WHERE ticket_id = $1";
-        on_tx!(self, conn => sqlx::query(replies).bind(ticket).bind(at).execute(conn).await.map(|_| ()))?;
-        Ok(())
     }
 
     /// Adds a reply and marks the ticket updated; returns the reply's id.
@@ -376,18 +372,30 @@ impl Tx {
         body: &str,
         internal: bool,
     ) -> DbResult<i64> {
+        self.insert_reply_at(ticket, author, body, internal, Utc::now())
+            .await
+    }
+
+    /// A reply written at `at`.
+    pub async fn insert_reply_at(
+        &mut self,
+        ticket: i64,
+        author: Author<'_>,
+        body: &str,
+        internal: bool,
+        at: DateTime<Utc>,
+    ) -> DbResult<i64> {
         let (user, contact, name) = match author {
             Author::User(id, name) => (Some(id), None, name),
             Author::Contact(id, name) => (None, Some(id), name),
         };
-        let now = Utc::now();
         let sql = "INSERT INTO ticket_replies (ticket_id, user_id, contact_id, author, body, internal, created_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
         let id: i64 = on_tx!(self, conn => sqlx::query_scalar(sql)
-            .bind(ticket).bind(user).bind(contact).bind(name).bind(body).bind(internal).bind(now)
+            .bind(ticket).bind(user).bind(contact).bind(name).bind(body).bind(internal).bind(at)
             .fetch_one(conn).await)?;
         let touch = "UPDATE tickets SET updated_at = $2 WHERE id = $1";
-        on_tx!(self, conn => sqlx::query(touch).bind(ticket).bind(now).execute(conn).await.map(|_| ()))?;
+        on_tx!(self, conn => sqlx::query(touch).bind(ticket).bind(at).execute(conn).await.map(|_| ()))?;
         Ok(id)
     }
 
