@@ -67,37 +67,43 @@ fn Choices(
         locations,
         technicians,
     } = choices;
-    let option = move |(id, name): (i64, String), chosen: &str| {
-        let value = id.to_string();
-        view! { <option selected=value == chosen value=value>{name}</option> }
-    };
     view! {
         {(!contacts.is_empty()).then(|| view! {
-            <div class="field">
-                <label for="field-contact">"Contact"</label>
-                <select id="field-contact" name="contact">
-                    <option value="">"Nobody in particular"</option>
-                    {contacts.into_iter().map(|c| option(c, &contact)).collect_view()}
-                </select>
-                {move || field_error(action, "contact").get().map(|e| view! { <p class="field-error">{e}</p> })}
-            </div>
+            <Choice label="Contact" name="contact" none="Nobody in particular" options=contacts
+                chosen=contact error=field_error(action, "contact") />
         })}
         {(!locations.is_empty()).then(|| view! {
-            <div class="field">
-                <label for="field-location">"Location"</label>
-                <select id="field-location" name="location">
-                    <option value="">"Not one in particular"</option>
-                    {locations.into_iter().map(|l| option(l, "")).collect_view()}
-                </select>
-                {move || field_error(action, "location").get().map(|e| view! { <p class="field-error">{e}</p> })}
-            </div>
+            <Choice label="Location" name="location" none="Not one in particular" options=locations
+                error=field_error(action, "location") />
         })}
+        <Choice label="Assignee" name="assignee" none="Nobody yet" options=technicians />
+    }
+}
+
+/// A select of (id, name) options after a first one that chooses none.
+#[component]
+fn Choice(
+    label: &'static str,
+    name: &'static str,
+    none: &'static str,
+    options: Vec<(i64, String)>,
+    /// The id chosen now, as text.
+    #[prop(optional)]
+    chosen: String,
+    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    view! {
         <div class="field">
-            <label for="field-assignee">"Assignee"</label>
-            <select id="field-assignee" name="assignee">
-                <option value="">"Nobody yet"</option>
-                {technicians.into_iter().map(|t| option(t, "")).collect_view()}
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                <option value="">{none}</option>
+                {options.into_iter().map(|(id, text)| {
+                    let value = id.to_string();
+                    view! { <option selected=value == chosen value=value>{text}</option> }
+                }).collect_view()}
             </select>
+            {move || error.and_then(|e| e.get()).map(|e| view! { <p class="field-error">{e}</p> })}
         </div>
     }
 }
