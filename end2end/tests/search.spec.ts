@@ -1,6 +1,7 @@
 // Global search: Ctrl+K from any page, then the results grouped by kind; a typo still finds
 // the client, and on the results page the list follows the typing and the arrow keys
-// (hydrated) or the form (without JavaScript).
+// (hydrated) or the form (without JavaScript). Hydrated, the header's box drops its results
+// down as you type.
 import { test, expect, ready, signIn } from './fixtures';
 
 const PASSWORD = 'violet-harbour-kettle';
@@ -66,4 +67,27 @@ test('find a client, a contact and a location from the search box', async ({ pag
     await office.click();
   }
   await expect(page.getByRole('heading', { name: 'Globex' })).toBeVisible();
+  if (!hydrated) return;
+
+  // From any page, the header's box shows results as you type, grouped by kind; the arrow keys
+  // step into them and Escape closes them.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Clients' })).toBeVisible();
+  await page.keyboard.press('Control+k');
+  await expect(box).toBeFocused();
+  await page.keyboard.type('utrecht');
+  const dropdown = page.getByRole('region', { name: 'Search results' });
+  await expect(dropdown.getByRole('region', { name: 'Locations' })).toContainText('ACME Corporation');
+  await page.keyboard.press('Escape');
+  await expect(dropdown).toHaveCount(0);
+  await expect(box).toBeFocused();
+  await box.fill('');
+  await page.keyboard.type('hank scorp');
+  const hank = dropdown.getByRole('region', { name: 'Contacts' }).getByRole('link', { name: 'Hank Scorpio' });
+  await expect(hank).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await expect(hank).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Globex' })).toBeVisible();
+  await expect(dropdown).toHaveCount(0);
 });

@@ -211,7 +211,7 @@ pub async fn bulk_clients(
                 entry("client.restore")
             }
             ("tag_add", _, Some(t)) => {
-                tx.add_tag("client", id, t).await?;
+                tx.add_tags("client", id, &[t]).await?;
                 entry("client.update").change("tags", "", format!("+{t}"))
             }
             ("tag_remove", _, Some(t)) => {

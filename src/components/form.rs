@@ -172,3 +172,16 @@ where
     });
     form
 }
+
+/// The filters of a list: a GET form whose answer is the list's own URL. Once the page is
+/// hydrated, submitting it changes the URL in place and the list reloads without a page load;
+/// without JavaScript it is an ordinary form.
+#[component]
+pub fn FilterForm(action: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <leptos_router::components::Form method="GET" action attr:class="card filters" attr:role="search"
+            noscroll=true>
+            {children()}
+        </leptos_router::components::Form>
+    }
+}

@@ -5,8 +5,8 @@ use super::hydrated::Hydrated;
 use crate::accounts::api::Logout;
 use crate::accounts::model::{CurrentUser, Role};
 use crate::app::use_current_user;
+use crate::search::quick::{self, QuickSearch};
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::A;
 
 #[component]
@@ -17,14 +17,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     let portal = move || location.pathname.get().starts_with("/portal");
     // Ctrl+K (⌘K on a Mac) goes to the search box from anywhere.
     let _ = window_event_listener(leptos::ev::keydown, |ev| {
-        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
-            if let Some(input) = document()
-                .get_element_by_id("global-search")
-                .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
-            {
-                ev.prevent_default();
-                let _ = input.focus();
-            }
+        if (ev.ctrl_key() || ev.meta_key())
+            && ev.key().eq_ignore_ascii_case("k")
+            && quick::focus_box()
+        {
+            ev.prevent_default();
         }
     });
     view! {
@@ -49,11 +46,7 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let admin = user.role == Role::Admin;
     view! {
-        <form class="global-search" method="get" action="/search" role="search">
-            <input id="global-search" type="search" name="q" autocomplete="off"
-                placeholder="Search (Ctrl+K)" aria-label="Search clients, contacts and locations"
-                aria-keyshortcuts="Control+K Meta+K" />
-        </form>
+        <QuickSearch />
         <nav aria-label="Main">
             <ul class="nav">
                 <li><A href="/" exact=true>"Home"</A></li>

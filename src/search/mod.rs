@@ -2,6 +2,7 @@
 //! any format, cities and addresses), near misses included, grouped by kind.
 
 pub mod page;
+pub mod quick;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -74,4 +75,66 @@ pub async fn global_search(q: String) -> Result<Results, AppError> {
     let s = guard::require_user()?;
     let hits = guard::db().search(guard::scope(&s), &q).await?;
     Ok(Results::from_hits(hits))
+}
+
+/// The hits grouped by kind, each a link with the id `{prefix}{n}` in reading order, so that the
+/// arrow keys can step through them (`step_through`).
+#[component]
+pub fn Groups(results: Results, prefix: &'static str) -> impl IntoView {
+    let (clients, contacts) = (results.clients.len(), results.contacts.len());
+    view! {
+        <Group title="Clients" prefix start=0 hits=results.clients />
+        <Group title="Contacts" prefix start=clients hits=results.contacts />
+        <Group title="Locations" prefix start=clients + contacts hits=results.locations />
+    }
+}
+
+#[component]
+fn Group(title: &'static str, prefix: &'static str, start: usize, hits: Vec<Hit>) -> impl IntoView {
+    (!hits.is_empty()).then(|| {
+        view! {
+            <section class="card" aria-label=title>
+                <h2>{title}</h2>
+                <ul class="hits">
+                    {hits.into_iter().enumerate().map(|(n, hit)| {
+                        let client = (hit.kind != "client").then(|| hit.client_name.clone());
+                        view! {
+                            <li>
+                                <a id=format!("{prefix}{}", start + n) href=hit.href()>{hit.title.clone()}</a>
+                                " " <span class="muted">{hit.detail.clone()}</span>
+                                {client.map(|c| view! { " · " <span>{c}</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+/// Arrow keys move from the box `box_id` through the hits (`{prefix}0`, `{prefix}1`, ...) and
+/// back.
+pub fn step_through(ev: leptos::ev::KeyboardEvent, box_id: &str, prefix: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    let step: i64 = match ev.key().as_str() {
+        "ArrowDown" => 1,
+        "ArrowUp" => -1,
+        _ => return,
+    };
+    let doc = document();
+    let at = doc
+        .active_element()
+        .and_then(|el| el.id().strip_prefix(prefix)?.parse::<i64>().ok())
+        .unwrap_or(-1);
+    let id = match at + step {
+        n if n < 0 => box_id.to_string(),
+        n => format!("{prefix}{n}"),
+    };
+    if let Some(el) = doc
+        .get_element_by_id(&id)
+        .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    {
+        ev.prevent_default();
+        let _ = el.focus();
+    }
 }

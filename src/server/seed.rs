@@ -1,14 +1,16 @@
 //! `docket seed --clients N`: realistic synthetic clients with 1–3 locations, about three
 //! contacts each (unique emails, phones in varied formats), tags, and tickets from their
 //! contacts (about one client in three has some, in every status, over the last 90 days). The same `--seed` on an
-//! empty database gives the same data. Rows go through the data layer's own inserts, so the
-//! record's rules hold (one primary each, normalised names and phone digits), in batches of
-//! one transaction each.
+//! empty database gives the same data. A batch of clients is planned in memory, then written
+//! in one transaction by the data layer's bulk inserts (a few statements per batch, not a few
+//! per record), which keep the record's rules (one primary each, normalised names and phone
+//! digits).
 
 use super::db::{Author, Db, NewTicket, Tx};
 use crate::clients::model::{ClientInput, ContactInput, LocationInput};
 use crate::error::AppError;
 use crate::tickets::model::{Priority, Source, Status};
+use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -238,10 +240,11 @@ pub async fn seed(
     let paused = db.pause_search_index().await?;
     let added = async {
         for start in (0..clients).step_by(BATCH) {
+            let plans: Vec<Plan> = (first + start..first + (start + BATCH).min(clients))
+                .map(|n| plan(&mut rng, n, &tags))
+                .collect();
             let mut tx = db.begin().await?;
-            for n in first + start..first + (start + BATCH).min(clients) {
-                add_client(&mut tx, &mut rng, n, &tags, &mut seeded).await?;
-            }
+            write(&mut tx, &plans, &mut seeded).await?;
             tx.commit().await?;
             progress(seeded.clients);
         }
@@ -297,13 +300,28 @@ fn phone(rng: &mut StdRng, prefix: &str) -> String {
     }
 }
 
-async fn add_client(
-    tx: &mut Tx,
-    rng: &mut StdRng,
-    n: usize,
-    tags: &[(&str, i64)],
-    seeded: &mut Seeded,
-) -> Result<(), AppError> {
+/// One client as the seed will write it: its records refer to each other by position.
+struct Plan {
+    client: ClientInput,
+    locations: Vec<LocationInput>,
+    /// Each contact with the position of its location.
+    contacts: Vec<(ContactInput, usize)>,
+    tickets: Vec<PlannedTicket>,
+}
+
+struct PlannedTicket {
+    /// Positions of its contact and location.
+    contact: usize,
+    location: usize,
+    issue: (&'static str, &'static str),
+    priority: Priority,
+    source: Source,
+    status: Status,
+    at: DateTime<Utc>,
+    follow_up: Option<(&'static str, DateTime<Utc>)>,
+}
+
+fn plan(rng: &mut StdRng, n: usize, tags: &[(&str, i64)]) -> Plan {
     // Every (surname, trade, form) once before any repeats; repeats carry a number.
     let combos = SURNAMES.len() * TRADES.len() * FORMS.len();
     let k = (n * 7919) % combos;
@@ -346,138 +364,228 @@ async fn add_client(
         tag_ids: some_tags(rng, tags, "client", 0.25),
         ..ClientInput::blank()
     };
-    let id = tx.insert_client(&client).await?;
-    seeded.clients += 1;
 
-    let mut locations = Vec::new();
-    for i in 0..rng.random_range(1..=3) {
-        let place = if i == 0 { place } else { *pick(rng, &PLACES) };
-        let location = LocationInput {
-            name: match i {
-                0 => "Head office".to_string(),
-                _ => format!("{} branch", place.0),
-            },
-            primary: i == 0,
-            address_1: format!("{} {}", rng.random_range(1..400), pick(rng, &STREETS)),
-            city: place.0.into(),
-            state: place.1.into(),
-            postal_code: format!("{:05}", rng.random_range(1000..99999)),
-            country: place.2.into(),
-            time_zone: place.3.into(),
-            phone: phone(rng, place.4),
-            hours: "Mon–Fri 08:30–17:30".into(),
-            tag_ids: some_tags(rng, tags, "location", 0.1),
-            ..Default::default()
-        };
-        locations.push(tx.insert_location(id, &location).await?);
-        seeded.locations += 1;
-    }
+    let locations: Vec<LocationInput> = (0..rng.random_range(1..=3))
+        .map(|i| {
+            let place = if i == 0 { place } else { *pick(rng, &PLACES) };
+            LocationInput {
+                name: match i {
+                    0 => "Head office".to_string(),
+                    _ => format!("{} branch", place.0),
+                },
+                primary: i == 0,
+                address_1: format!("{} {}", rng.random_range(1..400), pick(rng, &STREETS)),
+                city: place.0.into(),
+                state: place.1.into(),
+                postal_code: format!("{:05}", rng.random_range(1000..99999)),
+                country: place.2.into(),
+                time_zone: place.3.into(),
+                phone: phone(rng, place.4),
+                hours: "Mon–Fri 08:30–17:30".into(),
+                tag_ids: some_tags(rng, tags, "location", 0.1),
+                ..Default::default()
+            }
+        })
+        .collect();
 
     // One to five contacts, three on average; the first is the primary one.
-    let mut contacts = Vec::new();
-    for i in 0..rng.random_range(1..=5) {
-        let first = pick(rng, &FIRST_NAMES);
-        let last = pick(rng, &SURNAMES);
-        let email = format!("{}.{}{i}@{domain}", ascii(first), ascii(last)).to_lowercase();
-        let contact = ContactInput {
-            name: format!("{first} {last}"),
-            title: pick(rng, &TITLES).to_string(),
-            department: pick(rng, &DEPARTMENTS).to_string(),
-            email,
-            phone: phone(rng, place.4),
-            extension: if rng.random_bool(0.3) {
-                rng.random_range(100..999).to_string()
-            } else {
-                String::new()
-            },
-            mobile: if rng.random_bool(0.6) {
-                phone(rng, place.4)
-            } else {
-                String::new()
-            },
-            location_id: pick(rng, &locations).to_string(),
-            primary: i == 0,
-            important: rng.random_bool(0.2),
-            billing: rng.random_bool(0.2),
-            technical: rng.random_bool(0.3),
-            tag_ids: some_tags(rng, tags, "contact", 0.15),
-            ..Default::default()
-        };
-        contacts.push((tx.insert_contact(id, &contact).await?, contact.name));
-        seeded.contacts += 1;
-    }
+    let contacts: Vec<(ContactInput, usize)> = (0..rng.random_range(1..=5))
+        .map(|i| {
+            let first = pick(rng, &FIRST_NAMES);
+            let last = pick(rng, &SURNAMES);
+            let email = format!("{}.{}{i}@{domain}", ascii(first), ascii(last)).to_lowercase();
+            let contact = ContactInput {
+                name: format!("{first} {last}"),
+                title: pick(rng, &TITLES).to_string(),
+                department: pick(rng, &DEPARTMENTS).to_string(),
+                email,
+                phone: phone(rng, place.4),
+                extension: if rng.random_bool(0.3) {
+                    rng.random_range(100..999).to_string()
+                } else {
+                    String::new()
+                },
+                mobile: if rng.random_bool(0.6) {
+                    phone(rng, place.4)
+                } else {
+                    String::new()
+                },
+                primary: i == 0,
+                important: rng.random_bool(0.2),
+                billing: rng.random_bool(0.2),
+                technical: rng.random_bool(0.3),
+                tag_ids: some_tags(rng, tags, "contact", 0.15),
+                ..Default::default()
+            };
+            (contact, rng.random_range(0..locations.len()))
+        })
+        .collect();
 
     // Two clients in three have no tickets; the others one to three, most of them settled.
-    let tickets = match rng.random_range(0..6) {
+    let count = match rng.random_range(0..6) {
         0..=3 => 0,
         4 => 1,
         _ => rng.random_range(2..=3),
     };
-    for _ in 0..tickets {
-        let (contact, name) = pick(rng, &contacts);
-        let (subject, details) = *pick(rng, &ISSUES);
-        let status = *pick(
-            rng,
-            &[
-                Status::New,
-                Status::Open,
-                Status::OnHold,
-                Status::Resolved,
-                Status::Closed,
-                Status::Closed,
-                Status::Closed,
-            ],
-        );
-        let at =
-            chrono::Utc::now() - chrono::Duration::minutes(rng.random_range(180..90 * 24 * 60));
-        let (ticket, _) = tx
-            .insert_ticket_at(
-                &NewTicket {
-                    client_id: id,
-                    contact_id: Some(*contact),
-                    location_id: Some(*pick(rng, &locations)),
-                    assignee_id: None,
-                    subject,
-                    details,
-                    priority: *pick(
-                        rng,
-                        &[
-                            Priority::Low,
-                            Priority::Medium,
-                            Priority::Medium,
-                            Priority::High,
-                            Priority::Urgent,
-                        ],
-                    ),
-                    source: *pick(
-                        rng,
-                        &[
-                            Source::Portal,
-                            Source::Portal,
-                            Source::Email,
-                            Source::Ui,
-                            Source::Api,
-                        ],
-                    ),
-                },
-                status,
+    let tickets = (0..count)
+        .map(|_| {
+            let at = Utc::now() - chrono::Duration::minutes(rng.random_range(180..90 * 24 * 60));
+            PlannedTicket {
+                contact: rng.random_range(0..contacts.len()),
+                location: rng.random_range(0..locations.len()),
+                issue: *pick(rng, &ISSUES),
+                status: *pick(
+                    rng,
+                    &[
+                        Status::New,
+                        Status::Open,
+                        Status::OnHold,
+                        Status::Resolved,
+                        Status::Closed,
+                        Status::Closed,
+                        Status::Closed,
+                    ],
+                ),
+                priority: *pick(
+                    rng,
+                    &[
+                        Priority::Low,
+                        Priority::Medium,
+                        Priority::Medium,
+                        Priority::High,
+                        Priority::Urgent,
+                    ],
+                ),
+                source: *pick(
+                    rng,
+                    &[
+                        Source::Portal,
+                        Source::Portal,
+                        Source::Email,
+                        Source::Ui,
+                        Source::Api,
+                    ],
+                ),
                 at,
-            )
-            .await?;
-        if rng.random_bool(0.4) {
-            let follow_up = pick(rng, &FOLLOW_UPS);
-            let later = at + chrono::Duration::minutes(rng.random_range(5..120));
-            tx.insert_reply_at(
-                ticket,
-                Author::Contact(*contact, name),
-                follow_up,
-                false,
-                later,
-            )
-            .await?;
-        }
-        seeded.tickets += 1;
+                follow_up: rng.random_bool(0.4).then(|| {
+                    let later = at + chrono::Duration::minutes(rng.random_range(5..120));
+                    (*pick(rng, &FOLLOW_UPS), later)
+                }),
+            }
+        })
+        .collect();
+    Plan {
+        client,
+        locations,
+        contacts,
+        tickets,
     }
+}
+
+/// Writes a batch of planned clients: clients, locations, contacts, tags and tickets each in a
+/// few statements; follow-ups one by one (one ticket in seven has one).
+async fn write(tx: &mut Tx, plans: &[Plan], seeded: &mut Seeded) -> Result<(), AppError> {
+    let clients = tx
+        .insert_clients(&plans.iter().map(|p| &p.client).collect::<Vec<_>>())
+        .await?;
+    let tagged = |ids: &[i64], tags: &mut dyn Iterator<Item = &Vec<i64>>| -> Vec<(i64, i64)> {
+        ids.iter()
+            .zip(tags)
+            .flat_map(|(id, tags)| tags.iter().map(move |t| (*id, *t)))
+            .collect()
+    };
+    tx.add_tags_to_many(
+        "client",
+        &tagged(&clients, &mut plans.iter().map(|p| &p.client.tag_ids)),
+    )
+    .await?;
+
+    let rows: Vec<(i64, &LocationInput)> = plans
+        .iter()
+        .zip(&clients)
+        .flat_map(|(p, id)| p.locations.iter().map(move |l| (*id, l)))
+        .collect();
+    let locations = tx.insert_new_locations(&rows).await?;
+    tx.add_tags_to_many(
+        "location",
+        &tagged(&locations, &mut rows.iter().map(|(_, l)| &l.tag_ids)),
+    )
+    .await?;
+
+    // Each client's records, by position: where its locations and contacts start.
+    let starts = |sizes: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
+        sizes
+            .scan(0, |at, n| {
+                let start = *at;
+                *at += n;
+                Some(start)
+            })
+            .collect()
+    };
+    let location_start = starts(&mut plans.iter().map(|p| p.locations.len()));
+    let contact_start = starts(&mut plans.iter().map(|p| p.contacts.len()));
+    let location_ids = &locations;
+    let contact_inputs: Vec<(i64, ContactInput)> = plans
+        .iter()
+        .zip(&clients)
+        .zip(&location_start)
+        .flat_map(|((p, id), start)| {
+            p.contacts.iter().map(move |(k, at)| {
+                let contact = ContactInput {
+                    location_id: location_ids[start + at].to_string(),
+                    ..k.clone()
+                };
+                (*id, contact)
+            })
+        })
+        .collect();
+    let rows: Vec<(i64, &ContactInput)> = contact_inputs.iter().map(|(id, k)| (*id, k)).collect();
+    let contacts = tx.insert_new_contacts(&rows).await?;
+    tx.add_tags_to_many(
+        "contact",
+        &tagged(&contacts, &mut rows.iter().map(|(_, k)| &k.tag_ids)),
+    )
+    .await?;
+
+    let mut new = Vec::new();
+    let mut follow_ups = Vec::new();
+    for (i, p) in plans.iter().enumerate() {
+        for t in &p.tickets {
+            let contact = contact_start[i] + t.contact;
+            new.push((
+                NewTicket {
+                    client_id: clients[i],
+                    contact_id: Some(contacts[contact]),
+                    location_id: Some(locations[location_start[i] + t.location]),
+                    assignee_id: None,
+                    subject: t.issue.0,
+                    details: t.issue.1,
+                    priority: t.priority,
+                    source: t.source,
+                },
+                t.status,
+                t.at,
+            ));
+            follow_ups.push(
+                t.follow_up
+                    .map(|f| (contacts[contact], &p.contacts[t.contact].0.name, f)),
+            );
+        }
+    }
+    let rows: Vec<(&NewTicket, Status, DateTime<Utc>)> =
+        new.iter().map(|(t, s, at)| (t, *s, *at)).collect();
+    let tickets = tx.insert_tickets_at(&rows).await?;
+    for ((ticket, _), follow_up) in tickets.iter().zip(follow_ups) {
+        if let Some((contact, name, (body, at))) = follow_up {
+            tx.insert_reply_at(*ticket, Author::Contact(contact, name), body, false, at)
+                .await?;
+        }
+    }
+
+    seeded.clients += clients.len();
+    seeded.locations += locations.len();
+    seeded.contacts += contacts.len();
+    seeded.tickets += tickets.len();
     Ok(())
 }
 

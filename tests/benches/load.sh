@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-source .ci/setup.sh
+source .ci/setup.sh test
 if ! command -v wrk >/dev/null; then
   echo "setup: installing Debian's wrk"
   sudo=""
@@ -116,12 +116,16 @@ route() {
     -H "Cookie: $cookie" -H "Authorization: Bearer $key" -H "Origin: $base" \
     ${body:+-H "Content-Type: application/x-www-form-urlencoded"} "$base${paths%% *}" \
     || { echo "$name: $path did not answer 200" >&2; exit 1; }
-  line=$(BENCH_METHOD=$method BENCH_BODY=$body BENCH_HEADERS=$headers BENCH_PATHS=$paths \
-    wrk -t1 -c"$connections" -d"${duration}s" --timeout 10s -s tests/benches/wrk-report.lua \
-    "$base${paths%% *}" | grep '^RESULT')
+  load() {
+    BENCH_METHOD=$method BENCH_BODY=$body BENCH_HEADERS=$headers BENCH_PATHS=$paths \
+      wrk -t1 -c"$1" -d"${duration}s" --timeout 10s -s tests/benches/wrk-report.lua \
+      "$base${paths%% *}" | grep '^RESULT'
+  }
+  line=$(load "$connections")
+  alone=$(load 1)
   ceiling=$(BENCH_PATHS="/bench/ceiling/$file" wrk -t1 -c"$connections" -d"${duration}s" \
     -s tests/benches/wrk-report.lua "$base/bench/ceiling/$file" | grep '^RESULT')
-  results+=("$name|$(stat -c %s "$work/ceiling/$file")|${line#RESULT }|${ceiling#RESULT }")
+  results+=("$name|$(stat -c %s "$work/ceiling/$file")|${line#RESULT }|${ceiling#RESULT }|${alone#RESULT }")
   echo "measured: $name" >&2
 }
 
@@ -136,22 +140,30 @@ route "REST list" "/api/v1/clients?page_size=50" GET "" json
 route "REST get" "/api/v1/clients/{id}" GET "" json
 route "ITFlow read.php list" "/api/v1/clients/read.php?limit=50" GET "" json
 rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$server/status")
+echo "measuring: interactions in Chromium" >&2
+interactions=$(node tests/benches/interaction.mjs "$base" bench@example.com "$password" "$key")
 
 echo
 echo "Docket load benchmark · $engine · $clients clients · $(nproc) cores · $(date -u +%F)"
-echo "wrk, 1 thread, $connections connections, ${duration} s per route, loopback; times in ms"
+echo "wrk, 1 thread, $connections connections, ${duration} s per route, loopback; times in ms;"
+echo "\"alone\": the same route with 1 connection (one request after another)"
 echo "search terms: \"$client_name\" (one client) and \"$common_word\" (common surname)"
 echo
-printf '%-32s %7s %8s %7s %7s %7s %9s %8s %6s\n' route bytes 'req/s' p50 p95 p99 'ceil req/s' 'ceil p95' ratio
+printf '%-32s %7s %8s %7s %7s %7s %9s %8s %6s %10s\n' route bytes 'req/s' p50 p95 p99 'ceil req/s' \
+  'ceil p95' ratio 'alone p95'
 for r in "${results[@]}"; do
-  IFS='|' read -r name bytes line ceiling <<<"$r"
+  IFS='|' read -r name bytes line ceiling alone <<<"$r"
   read -r rps p50 p95 p99 failed _ <<<"$line"
   read -r crps _ cp95 _ <<<"$ceiling"
-  printf '%-32s %7s %8s %7s %7s %7s %9s %8s %5s%%' "$name" "$bytes" "$rps" "$p50" "$p95" \
-    "$p99" "$crps" "$cp95" "$((rps * 100 / (crps > 0 ? crps : 1)))"
-  [ "$failed" = 0 ] && echo || echo "  ($failed failed)"
-  [ "$failed" = 0 ] || failures=1
+  read -r _ _ ap95 _ afailed _ <<<"$alone"
+  printf '%-32s %7s %8s %7s %7s %7s %9s %8s %5s%% %10s' "$name" "$bytes" "$rps" "$p50" "$p95" \
+    "$p99" "$crps" "$cp95" "$((rps * 100 / (crps > 0 ? crps : 1)))" "$ap95"
+  [ "$failed$afailed" = 00 ] && echo || echo "  ($failed, $afailed failed)"
+  [ "$failed$afailed" = 00 ] || failures=1
 done
+echo
+echo "In Chromium, one technician, no other load:"
+echo "$interactions"
 echo
 echo "peak RSS: $((rss_kb / 1024)) MB · start to ready: $ready_ms ms · seed: $seed_time"
 node .ci/wasm-size.mjs | grep -E '^(first +total|First load)'

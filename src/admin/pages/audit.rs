@@ -3,6 +3,7 @@
 use crate::admin::users::list_users;
 use crate::audit::api::list_audit;
 use crate::audit::model::{AuditFilter, AuditPage};
+use crate::components::form::FilterForm;
 use crate::components::loading::Loading;
 use crate::components::pager::Pager;
 use crate::components::time::Time;
@@ -31,44 +32,45 @@ pub fn AuditLogPage() -> impl IntoView {
     let page = Resource::new(move || filter.get(), list_audit);
     let users = Resource::new(|| (), |_| list_users());
     let value = move |v: Option<String>| v.unwrap_or_default();
+    let fields = view! {
+        <div class="field">
+            <label for="f-user">"User"</label>
+            <select id="f-user" name="user">
+                <option value="">"Anyone"</option>
+                <Transition>
+                    {move || users.get().and_then(Result::ok).map(|users| users.into_iter().map(|u| {
+                        let selected = filter.get_untracked().user_id == Some(u.id);
+                        view! { <option value=u.id selected=selected>{u.name}</option> }
+                    }).collect_view())}
+                </Transition>
+            </select>
+        </div>
+        <div class="field">
+            <label for="f-client">"Client id"</label>
+            <input id="f-client" name="client" inputmode="numeric" value=move || filter.get().client_id.map(|c| c.to_string()) />
+        </div>
+        <div class="field">
+            <label for="f-action">"Action"</label>
+            <input id="f-action" name="action" placeholder="login.failed" value=move || value(filter.get().action) />
+        </div>
+        <div class="field">
+            <label for="f-from">"From"</label>
+            <input id="f-from" name="from" type="date" value=move || value(filter.get().from) />
+        </div>
+        <div class="field">
+            <label for="f-to">"To"</label>
+            <input id="f-to" name="to" type="date" value=move || value(filter.get().to) />
+        </div>
+        <div class="field">
+            <label for="f-q">"Text"</label>
+            <input id="f-q" name="q" type="search" value=move || value(filter.get().text) />
+        </div>
+        <button type="submit">"Filter"</button>
+    };
     view! {
         <Title text="Audit log" />
         <h1>"Audit log"</h1>
-        <form method="get" class="card filters" role="search">
-            <div class="field">
-                <label for="f-user">"User"</label>
-                <select id="f-user" name="user">
-                    <option value="">"Anyone"</option>
-                    <Transition>
-                        {move || users.get().and_then(Result::ok).map(|users| users.into_iter().map(|u| {
-                            let selected = filter.get_untracked().user_id == Some(u.id);
-                            view! { <option value=u.id selected=selected>{u.name}</option> }
-                        }).collect_view())}
-                    </Transition>
-                </select>
-            </div>
-            <div class="field">
-                <label for="f-client">"Client id"</label>
-                <input id="f-client" name="client" inputmode="numeric" value=move || filter.get().client_id.map(|c| c.to_string()) />
-            </div>
-            <div class="field">
-                <label for="f-action">"Action"</label>
-                <input id="f-action" name="action" placeholder="login.failed" value=move || value(filter.get().action) />
-            </div>
-            <div class="field">
-                <label for="f-from">"From"</label>
-                <input id="f-from" name="from" type="date" value=move || value(filter.get().from) />
-            </div>
-            <div class="field">
-                <label for="f-to">"To"</label>
-                <input id="f-to" name="to" type="date" value=move || value(filter.get().to) />
-            </div>
-            <div class="field">
-                <label for="f-q">"Text"</label>
-                <input id="f-q" name="q" type="search" value=move || value(filter.get().text) />
-            </div>
-            <button type="submit">"Filter"</button>
-        </form>
+        <FilterForm action="/admin/audit">{fields}</FilterForm>
         <Transition fallback=Loading>
             {move || page.get().map(|r| r.map(|page| view! { <AuditTable page filter=filter.get() /> }))}
         </Transition>

@@ -4,6 +4,7 @@
 use super::picker::ClientPicker;
 use crate::clients::api::{list_contacts, ContactList};
 use crate::clients::model::{Archived, ContactFilter, CONTACT_FLAGS, PAGE_SIZES};
+use crate::components::form::FilterForm;
 use crate::components::loading::Loading;
 use crate::components::pager::Pager;
 use leptos::prelude::*;
@@ -35,48 +36,49 @@ fn ContactListView(list: ContactList, filter: ContactFilter) -> impl IntoView {
         let filter = filter.clone();
         move |to: i64| format!("/contacts{}", filter.to_query(Some(to)))
     };
+    let fields = view! {
+        <div class="field grow">
+            <label for="f-q">"Search"</label>
+            <input id="f-q" name="q" type="search" value=filter.q.clone().unwrap_or_default()
+                placeholder="Name, email, phone, client…" />
+        </div>
+        <div class="field">
+            <label for="f-flag">"Flag"</label>
+            <select id="f-flag" name="flag">
+                <option value="">"Any"</option>
+                {CONTACT_FLAGS.into_iter().map(|(v, l)| view! {
+                    <option value=v selected=filter.flag.as_deref() == Some(v)>{l}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <ClientPicker label="Client" name="client" chosen=client />
+        <div class="field">
+            <label for="f-tag">"Tag"</label>
+            <select id="f-tag" name="tag">
+                <option value="">"Any"</option>
+                {tags.into_iter().filter(|t| t.kind == "contact").map(|t| view! {
+                    <option value=t.id selected=filter.tag == Some(t.id)>{t.name}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="f-archived">"Archived"</label>
+            <select id="f-archived" name="archived">
+                <option value="">"Hide"</option>
+                <option value="include" selected=filter.archived == Archived::Include>"Include"</option>
+                <option value="only" selected=filter.archived == Archived::Only>"Only archived"</option>
+            </select>
+        </div>
+        <div class="field">
+            <label for="f-size">"Per page"</label>
+            <select id="f-size" name="size">
+                {PAGE_SIZES.into_iter().map(|n| view! { <option value=n selected=filter.size == n>{n}</option> }).collect_view()}
+            </select>
+        </div>
+        <button type="submit">"Apply"</button>
+    };
     view! {
-        <form method="get" action="/contacts" class="card filters" role="search">
-            <div class="field grow">
-                <label for="f-q">"Search"</label>
-                <input id="f-q" name="q" type="search" value=filter.q.clone().unwrap_or_default()
-                    placeholder="Name, email, phone, client…" />
-            </div>
-            <div class="field">
-                <label for="f-flag">"Flag"</label>
-                <select id="f-flag" name="flag">
-                    <option value="">"Any"</option>
-                    {CONTACT_FLAGS.into_iter().map(|(v, l)| view! {
-                        <option value=v selected=filter.flag.as_deref() == Some(v)>{l}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <ClientPicker label="Client" name="client" chosen=client />
-            <div class="field">
-                <label for="f-tag">"Tag"</label>
-                <select id="f-tag" name="tag">
-                    <option value="">"Any"</option>
-                    {tags.into_iter().filter(|t| t.kind == "contact").map(|t| view! {
-                        <option value=t.id selected=filter.tag == Some(t.id)>{t.name}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="f-archived">"Archived"</label>
-                <select id="f-archived" name="archived">
-                    <option value="">"Hide"</option>
-                    <option value="include" selected=filter.archived == Archived::Include>"Include"</option>
-                    <option value="only" selected=filter.archived == Archived::Only>"Only archived"</option>
-                </select>
-            </div>
-            <div class="field">
-                <label for="f-size">"Per page"</label>
-                <select id="f-size" name="size">
-                    {PAGE_SIZES.into_iter().map(|n| view! { <option value=n selected=filter.size == n>{n}</option> }).collect_view()}
-                </select>
-            </div>
-            <button type="submit">"Apply"</button>
-        </form>
+        <FilterForm action="/contacts">{fields}</FilterForm>
         <section class="card">
             <p class="muted" data-testid="contact-total">{format!("{} contacts", page.total_text())}</p>
             <div class="table-wrap">

@@ -3,7 +3,7 @@
 use super::editors::{tag_chips, Refresh};
 use crate::clients::api::{list_clients, BulkClients, ClientList};
 use crate::clients::model::{ClientFilter, ClientSort, ListPage, BULK_ACTIONS, PAGE_SIZES};
-use crate::components::form::{field_error, form_error, FormError};
+use crate::components::form::{field_error, form_error, FilterForm, FormError};
 use crate::components::loading::Loading;
 use crate::components::pager::Pager;
 use leptos::prelude::*;
@@ -50,64 +50,65 @@ fn ClientListView(list: ClientList, filter: ClientFilter) -> impl IntoView {
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let export = format!("/clients/export.csv{}", filter.to_query(None));
     let client_tags: Vec<_> = tags.into_iter().filter(|t| t.kind == "client").collect();
+    let fields = view! {
+        <div class="field grow">
+            <label for="f-q">"Search"</label>
+            <input id="f-q" name="q" type="search" value=value(&filter.q)
+                placeholder="Name, domain, contact, phone, city…" />
+        </div>
+        <div class="field">
+            <label for="f-tag">"Tag"</label>
+            <select id="f-tag" name="tag">
+                <option value="">"Any"</option>
+                {client_tags.iter().map(|t| view! {
+                    <option value=t.id selected=filter.tag == Some(t.id)>{t.name.clone()}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <ValueSelect label="Industry" name="industry" values=industries current=filter.industry.clone() />
+        <ValueSelect label="Referral" name="referral" values=referrals current=filter.referral.clone() />
+        <div class="field">
+            <label for="f-kind">"Stage"</label>
+            <select id="f-kind" name="kind">
+                <option value="">"All"</option>
+                <option value="customer" selected=filter.lead == Some(false)>"Customers"</option>
+                <option value="lead" selected=filter.lead == Some(true)>"Leads"</option>
+            </select>
+        </div>
+        <div class="field">
+            <label for="f-archived">"Archived"</label>
+            <select id="f-archived" name="archived">
+                <option value="">"Hide"</option>
+                <option value="include" selected=filter.archived == crate::clients::model::Archived::Include>"Include"</option>
+                <option value="only" selected=filter.archived == crate::clients::model::Archived::Only>"Only archived"</option>
+            </select>
+        </div>
+        <div class="field">
+            <label for="f-from">"Created from"</label>
+            <input id="f-from" name="from" type="date" value=value(&filter.from) />
+        </div>
+        <div class="field">
+            <label for="f-to">"Created to"</label>
+            <input id="f-to" name="to" type="date" value=value(&filter.to) />
+        </div>
+        <div class="field">
+            <label for="f-sort">"Sort"</label>
+            <select id="f-sort" name="sort">
+                {ClientSort::ALL.into_iter().map(|(s, key, label)| view! {
+                    <option value=key selected=filter.sort == s>{label}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="f-size">"Per page"</label>
+            <select id="f-size" name="size">
+                {PAGE_SIZES.into_iter().map(|n| view! { <option value=n selected=filter.size == n>{n}</option> }).collect_view()}
+            </select>
+        </div>
+        <button type="submit">"Apply"</button>
+    };
     view! {
-        <form method="get" action="/clients" class="card filters" role="search">
-            <div class="field grow">
-                <label for="f-q">"Search"</label>
-                <input id="f-q" name="q" type="search" value=value(&filter.q)
-                    placeholder="Name, domain, contact, phone, city…" />
-            </div>
-            <div class="field">
-                <label for="f-tag">"Tag"</label>
-                <select id="f-tag" name="tag">
-                    <option value="">"Any"</option>
-                    {client_tags.iter().map(|t| view! {
-                        <option value=t.id selected=filter.tag == Some(t.id)>{t.name.clone()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <ValueSelect label="Industry" name="industry" values=industries current=filter.industry.clone() />
-            <ValueSelect label="Referral" name="referral" values=referrals current=filter.referral.clone() />
-            <div class="field">
-                <label for="f-kind">"Stage"</label>
-                <select id="f-kind" name="kind">
-                    <option value="">"All"</option>
-                    <option value="customer" selected=filter.lead == Some(false)>"Customers"</option>
-                    <option value="lead" selected=filter.lead == Some(true)>"Leads"</option>
-                </select>
-            </div>
-            <div class="field">
-                <label for="f-archived">"Archived"</label>
-                <select id="f-archived" name="archived">
-                    <option value="">"Hide"</option>
-                    <option value="include" selected=filter.archived == crate::clients::model::Archived::Include>"Include"</option>
-                    <option value="only" selected=filter.archived == crate::clients::model::Archived::Only>"Only archived"</option>
-                </select>
-            </div>
-            <div class="field">
-                <label for="f-from">"Created from"</label>
-                <input id="f-from" name="from" type="date" value=value(&filter.from) />
-            </div>
-            <div class="field">
-                <label for="f-to">"Created to"</label>
-                <input id="f-to" name="to" type="date" value=value(&filter.to) />
-            </div>
-            <div class="field">
-                <label for="f-sort">"Sort"</label>
-                <select id="f-sort" name="sort">
-                    {ClientSort::ALL.into_iter().map(|(s, key, label)| view! {
-                        <option value=key selected=filter.sort == s>{label}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="f-size">"Per page"</label>
-                <select id="f-size" name="size">
-                    {PAGE_SIZES.into_iter().map(|n| view! { <option value=n selected=filter.size == n>{n}</option> }).collect_view()}
-                </select>
-            </div>
-            <button type="submit">"Apply"</button>
-        </form>
+        <FilterForm action="/clients">{fields}</FilterForm>
         <ClientTable page filter can_write export client_tags />
     }
 }

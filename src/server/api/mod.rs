@@ -63,7 +63,9 @@ pub async fn caller(
         .await?
         .filter(|u| u.disabled_at.is_none())
         .ok_or(AppError::Unauthorized)?;
-    db.touch_api_key(row.id, now).await?;
+    if row.use_is_news(now) {
+        db.touch_api_key(row.id, now).await?;
+    }
     let scope = if user.restricted {
         Scope::user(user.id)
     } else {

@@ -17,6 +17,14 @@ pub struct ApiKeyRow {
 }
 
 impl ApiKeyRow {
+    /// Whether a use at `now` should be written: the last one written is a minute old. The
+    /// check is made here, not by the UPDATE alone, because an UPDATE takes SQLite's write lock
+    /// even when it changes nothing, and every API request would queue for it.
+    pub fn use_is_news(&self, now: DateTime<Utc>) -> bool {
+        self.last_used_at
+            .is_none_or(|at| now - at >= chrono::TimeDelta::minutes(1))
+    }
+
     /// Neither revoked nor expired at `now`.
     pub fn usable(&self, now: DateTime<Utc>) -> bool {
         self.revoked_at.is_none() && self.expires_at.is_none_or(|end| now < end)
@@ -41,7 +49,7 @@ impl Db {
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(key_hash).fetch_optional(pool).await)?)
     }
 
-    /// Records a use; written at most once a minute per key.
+    /// Records a use; written at most once a minute per key (see [`ApiKeyRow::use_is_news`]).
     pub async fn touch_api_key(&self, id: i64, now: DateTime<Utc>) -> DbResult<()> {
         let sql = "UPDATE api_keys SET last_used_at = $2 WHERE id = $1 \
                    AND (last_used_at IS NULL OR last_used_at < $3)";

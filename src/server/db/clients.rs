@@ -735,16 +735,34 @@ const CLIENT_WRITE_COLUMNS: &str = "name, name_key, lead, industry, referral, we
 
 impl Tx {
     pub async fn insert_client(&mut self, input: &ClientInput) -> DbResult<i64> {
-        let sql = format!(
-            "INSERT INTO clients ({CLIENT_WRITE_COLUMNS}, created_at, updated_at) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) \
-             RETURNING id"
-        );
-        let v = ClientValues::new(input);
-        let id = on_tx!(self, conn => bind_client!(sqlx::query_scalar(&sql), v)
-            .bind(Utc::now()).fetch_one(conn).await)?;
-        self.set_tags("client", id, &input.tag_ids).await?;
+        let id = self.insert_clients(&[input]).await?[0];
+        self.add_tags("client", id, &input.tag_ids).await?;
         Ok(id)
+    }
+
+    /// New clients, many to a statement (a bulk load); their ids in the same order. Their tags
+    /// are not written here.
+    pub async fn insert_clients(&mut self, inputs: &[&ClientInput]) -> DbResult<Vec<i64>> {
+        const PER_ROW: usize = 20;
+        let mut ids = Vec::with_capacity(inputs.len());
+        for chunk in inputs.chunks(super::rows_per_statement(PER_ROW)) {
+            let rows = super::value_rows(chunk.len(), PER_ROW, 2, |p| {
+                format!("({}, $1, $1)", p.join(", "))
+            });
+            let sql = format!(
+                "INSERT INTO clients ({CLIENT_WRITE_COLUMNS}, created_at, updated_at) VALUES {rows} RETURNING id"
+            );
+            let got: Vec<i64> = on_tx!(self, conn => {
+                let mut q = sqlx::query_scalar(&sql).bind(Utc::now());
+                for input in chunk {
+                    let v = ClientValues::new(input);
+                    q = bind_client!(q, v);
+                }
+                q.fetch_all(conn).await
+            })?;
+            ids.extend(super::in_insert_order(got));
+        }
+        Ok(ids)
     }
 
     /// Replaces every field and the tags of a client.

@@ -371,25 +371,56 @@ fn email_taken(err: sqlx::Error, email: &str) -> AppError {
 
 impl Tx {
     /// Adds a contact. The location must belong to the same client (checked by the caller).
+    /// Adds a contact; it is the primary one when asked, or when the client has none yet.
     pub async fn insert_contact(&mut self, client: i64, input: &ContactInput) -> DbResult<i64> {
         let sql = format!(
-            "INSERT INTO contacts (client_id, {CONTACT_WRITE_COLUMNS}, created_at, updated_at) VALUES \
-             ($1, {}, $18, $18) RETURNING id",
+            "INSERT INTO contacts (client_id, {CONTACT_WRITE_COLUMNS}, created_at, updated_at, is_primary) VALUES \
+             ($1, {}, $18, $18, $19 OR NOT EXISTS \
+             (SELECT 1 FROM contacts WHERE client_id = $1 AND archived_at IS NULL AND is_primary)) RETURNING id",
             super::placeholders(2, 16)
         );
-        let result: Result<i64, sqlx::Error> = on_tx!(self, conn =>
-            bind_contact!(sqlx::query_scalar(&sql).bind(client), input).bind(Utc::now()).fetch_one(conn).await);
-        let id = result.map_err(|e| email_taken(e, &input.email))?;
-        self.set_tags("contact", id, &input.tag_ids).await?;
+        // One primary per client (a unique index): the old one steps down first.
         if input.primary {
-            self.make_primary("contacts", client, id).await?;
-        } else {
-            // A client's first contact is its primary one until someone else is chosen.
-            let sql = "UPDATE contacts SET is_primary = TRUE WHERE id = $1 AND NOT EXISTS \
-                       (SELECT 1 FROM contacts WHERE client_id = $2 AND archived_at IS NULL AND is_primary)";
-            on_tx!(self, conn => sqlx::query(sql).bind(id).bind(client).execute(conn).await.map(|_| ()))?;
+            self.clear_primaries("contacts", client, None).await?;
         }
+        let result: Result<i64, sqlx::Error> = on_tx!(self, conn =>
+            bind_contact!(sqlx::query_scalar(&sql).bind(client), input).bind(Utc::now()).bind(input.primary)
+                .fetch_one(conn).await);
+        let id = result.map_err(|e| email_taken(e, &input.email))?;
+        self.add_tags("contact", id, &input.tag_ids).await?;
         Ok(id)
+    }
+
+    /// The first contacts of new clients (clients without any yet), many to a statement; their
+    /// ids in the same order. Each client's first contact marked primary is its primary one,
+    /// else its first. Their tags are not written here.
+    pub async fn insert_new_contacts(
+        &mut self,
+        rows: &[(i64, &ContactInput)],
+    ) -> DbResult<Vec<i64>> {
+        const PER_ROW: usize = 18;
+        let flags: Vec<(i64, bool)> = rows.iter().map(|(c, k)| (*c, k.primary)).collect();
+        let primary = super::primaries(&flags);
+        let mut ids = Vec::with_capacity(rows.len());
+        let size = super::rows_per_statement(PER_ROW);
+        for (chunk, primary) in rows.chunks(size).zip(primary.chunks(size)) {
+            let values = super::value_rows(chunk.len(), PER_ROW, 2, |p| {
+                format!("({}, $1, $1)", p.join(", "))
+            });
+            let sql = format!(
+                "INSERT INTO contacts (client_id, {CONTACT_WRITE_COLUMNS}, is_primary, created_at, updated_at) \
+                 VALUES {values} RETURNING id"
+            );
+            let got: Vec<i64> = on_tx!(self, conn => {
+                let mut q = sqlx::query_scalar(&sql).bind(Utc::now());
+                for ((client, input), primary) in chunk.iter().zip(primary) {
+                    q = bind_contact!(q.bind(client), *input).bind(primary);
+                }
+                q.fetch_all(conn).await
+            })?;
+            ids.extend(super::in_insert_order(got));
+        }
+        Ok(ids)
     }
 
     pub async fn update_contact(

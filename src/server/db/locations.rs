@@ -198,29 +198,73 @@ impl Db {
 }
 
 impl Tx {
+    /// Adds a location; it is the primary one when asked, or when the client has none yet.
     pub async fn insert_location(&mut self, client: i64, input: &LocationInput) -> DbResult<i64> {
         let cols = input.text_fields();
         let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
         let n = cols.len();
         let sql = format!(
-            "INSERT INTO locations (client_id, {}, created_at, updated_at) VALUES ($1, {}, ${t}, ${t}) RETURNING id",
+            "INSERT INTO locations (client_id, {}, created_at, updated_at, is_primary) VALUES ($1, {}, ${t}, ${t}, \
+             ${p} OR NOT EXISTS (SELECT 1 FROM locations WHERE client_id = $1 AND archived_at IS NULL AND is_primary)) \
+             RETURNING id",
             names.join(", "),
             super::placeholders(2, n),
-            t = n + 2
+            t = n + 2,
+            p = n + 3
         );
+        // One primary per client (a unique index): the old one steps down first.
+        if input.primary {
+            self.clear_primaries("locations", client, None).await?;
+        }
         let id: i64 = on_tx!(self, conn => {
             let mut q = sqlx::query_scalar(&sql).bind(client);
             for (name, value) in &cols {
                 q = q.bind(stored(name, value));
             }
-            q.bind(Utc::now()).fetch_one(conn).await
+            q.bind(Utc::now()).bind(input.primary).fetch_one(conn).await
         })?;
-        self.set_tags("location", id, &input.tag_ids).await?;
-        if input.primary {
-            self.make_primary("locations", client, id).await?;
-        }
-        self.ensure_primary_location(client).await?;
+        self.add_tags("location", id, &input.tag_ids).await?;
         Ok(id)
+    }
+
+    /// The first locations of new clients (clients without any yet), many to a statement; their
+    /// ids in the same order. Each client's first location marked primary is its primary one,
+    /// else its first. Their tags are not written here.
+    pub async fn insert_new_locations(
+        &mut self,
+        rows: &[(i64, &LocationInput)],
+    ) -> DbResult<Vec<i64>> {
+        let Some((_, sample)) = rows.first() else {
+            return Ok(Vec::new());
+        };
+        let names: Vec<&str> = sample.text_fields().iter().map(|(n, _)| *n).collect();
+        let per_row = names.len() + 2;
+        let flags: Vec<(i64, bool)> = rows.iter().map(|(c, l)| (*c, l.primary)).collect();
+        let primary = super::primaries(&flags);
+        let mut ids = Vec::with_capacity(rows.len());
+        let size = super::rows_per_statement(per_row);
+        for (chunk, primary) in rows.chunks(size).zip(primary.chunks(size)) {
+            let values = super::value_rows(chunk.len(), per_row, 2, |p| {
+                format!("({}, $1, $1)", p.join(", "))
+            });
+            let sql = format!(
+                "INSERT INTO locations (client_id, {}, is_primary, created_at, updated_at) VALUES {values} RETURNING id",
+                names.join(", ")
+            );
+            let got: Vec<i64> = on_tx!(self, conn => {
+                let mut q = sqlx::query_scalar(&sql).bind(Utc::now());
+                for ((client, input), primary) in chunk.iter().zip(primary) {
+                    q = q.bind(client);
+                    for (name, value) in input.text_fields() {
+                        q = q.bind(stored(name, value));
+                    }
+                    q = q.bind(primary);
+                }
+                q.fetch_all(conn).await
+            })?;
+            ids.extend(super::in_insert_order(got));
+        }
+        Ok(ids)
     }
 
     pub async fn update_location(
@@ -281,11 +325,24 @@ impl Tx {
         client: i64,
         id: i64,
     ) -> DbResult<()> {
-        let clear = format!("UPDATE {table} SET is_primary = FALSE WHERE client_id = $1 AND id <> $2 AND is_primary");
+        self.clear_primaries(table, client, Some(id)).await?;
         let set =
             format!("UPDATE {table} SET is_primary = TRUE WHERE id = $1 AND archived_at IS NULL");
-        on_tx!(self, conn => sqlx::query(&clear).bind(client).bind(id).execute(&mut *conn).await.map(|_| ()))?;
         on_tx!(self, conn => sqlx::query(&set).bind(id).execute(conn).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The client's contacts or locations other than `keep` stop being primary.
+    pub(super) async fn clear_primaries(
+        &mut self,
+        table: &'static str,
+        client: i64,
+        keep: Option<i64>,
+    ) -> DbResult<()> {
+        let clear = format!(
+            "UPDATE {table} SET is_primary = FALSE WHERE client_id = $1 AND is_primary AND ($2 IS NULL OR id <> $2)"
+        );
+        on_tx!(self, conn => sqlx::query(&clear).bind(client).bind(keep).execute(conn).await.map(|_| ()))?;
         Ok(())
     }
 

@@ -110,20 +110,32 @@ impl Tx {
         let (table, column) = link_table(kind)?;
         let clear = format!("DELETE FROM {table} WHERE {column} = $1");
         on_tx!(self, conn => sqlx::query(&clear).bind(record).execute(conn).await.map(|_| ()))?;
-        for tag in tag_ids {
-            self.add_tag(kind, record, *tag).await?;
-        }
-        Ok(())
+        self.add_tags(kind, record, tag_ids).await
     }
 
-    pub async fn add_tag(&mut self, kind: &str, record: i64, tag: i64) -> DbResult<()> {
+    /// Adds tags to a record; ids of tags of another kind are ignored.
+    pub async fn add_tags(&mut self, kind: &str, record: i64, tag_ids: &[i64]) -> DbResult<()> {
+        let pairs: Vec<(i64, i64)> = tag_ids.iter().map(|t| (record, *t)).collect();
+        self.add_tags_to_many(kind, &pairs).await
+    }
+
+    /// Adds (record, tag) pairs, many to a statement; tags of another kind are ignored.
+    pub async fn add_tags_to_many(&mut self, kind: &str, pairs: &[(i64, i64)]) -> DbResult<()> {
         let (table, column) = link_table(kind)?;
-        let sql = format!(
-            "INSERT INTO {table} ({column}, tag_id) SELECT $1, id FROM tags WHERE id = $2 AND kind = $3 \
-             ON CONFLICT DO NOTHING"
-        );
-        on_tx!(self, conn => sqlx::query(&sql).bind(record).bind(tag).bind(kind)
-            .execute(conn).await.map(|_| ()))?;
+        for chunk in pairs.chunks(super::rows_per_statement(2)) {
+            let values = super::value_rows(chunk.len(), 2, 2, |p| format!("({})", p.join(", ")));
+            let sql = format!(
+                "INSERT INTO {table} ({column}, tag_id) SELECT v.column1, v.column2 FROM (VALUES {values}) v \
+                 WHERE v.column2 IN (SELECT id FROM tags WHERE kind = $1) ON CONFLICT DO NOTHING"
+            );
+            on_tx!(self, conn => {
+                let mut q = sqlx::query(&sql).bind(kind);
+                for (record, tag) in chunk {
+                    q = q.bind(record).bind(tag);
+                }
+                q.execute(conn).await.map(|_| ())
+            })?;
+        }
         Ok(())
     }
 

@@ -342,26 +342,55 @@ impl Tx {
     }
 
     /// A ticket in the state it reached at `at`, resolved or closed then when it is: what
-    /// `insert_ticket` does for now, and what the seed does for the past in one statement.
+    /// `insert_ticket` does for now.
     pub async fn insert_ticket_at(
         &mut self,
         t: &NewTicket<'_>,
         status: Status,
         at: DateTime<Utc>,
     ) -> DbResult<(i64, i64)> {
-        let next = "UPDATE ticket_counter SET last_number = last_number + 1 WHERE id = 1 RETURNING last_number";
-        let number: i64 = on_tx!(self, conn => sqlx::query_scalar(next).fetch_one(conn).await)?;
-        let sql = "INSERT INTO tickets (number, client_id, contact_id, location_id, assignee_id, subject, \
-                   details, status, priority, source, created_at, updated_at, resolved_at, closed_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, \
-                   CASE WHEN $8 IN ('resolved', 'closed') THEN $11 END, CASE WHEN $8 = 'closed' THEN $11 END) \
-                   RETURNING id";
-        let id: i64 = on_tx!(self, conn => sqlx::query_scalar(sql)
-            .bind(number).bind(t.client_id).bind(t.contact_id).bind(t.location_id).bind(t.assignee_id)
-            .bind(t.subject.trim()).bind(t.details).bind(status.as_str()).bind(t.priority.as_str())
-            .bind(t.source.as_str()).bind(at)
-            .fetch_one(conn).await)?;
-        Ok((id, number))
+        Ok(self.insert_tickets_at(&[(t, status, at)]).await?[0])
+    }
+
+    /// Tickets, each in the state it reached at its time, many to a statement (a bulk load);
+    /// (id, number) of each in the same order. Their numbers are drawn together, in order.
+    pub async fn insert_tickets_at(
+        &mut self,
+        tickets: &[(&NewTicket<'_>, Status, DateTime<Utc>)],
+    ) -> DbResult<Vec<(i64, i64)>> {
+        const PER_ROW: usize = 11;
+        let draw = "UPDATE ticket_counter SET last_number = last_number + $1 WHERE id = 1 RETURNING last_number";
+        let last: i64 = on_tx!(self, conn => sqlx::query_scalar(draw).bind(tickets.len() as i64).fetch_one(conn).await)?;
+        let mut number = last - tickets.len() as i64;
+        let mut out = Vec::with_capacity(tickets.len());
+        for chunk in tickets.chunks(super::rows_per_statement(PER_ROW)) {
+            let values = super::value_rows(chunk.len(), PER_ROW, 1, |p| {
+                let (status, at) = (&p[7], &p[10]);
+                format!(
+                    "({}, {at}, CASE WHEN {status} IN ('resolved', 'closed') THEN {at} END, \
+                     CASE WHEN {status} = 'closed' THEN {at} END)",
+                    p.join(", ")
+                )
+            });
+            let sql = format!(
+                "INSERT INTO tickets (number, client_id, contact_id, location_id, assignee_id, subject, \
+                 details, status, priority, source, created_at, updated_at, resolved_at, closed_at) \
+                 VALUES {values} RETURNING id"
+            );
+            let numbers: Vec<i64> = (number + 1..=number + chunk.len() as i64).collect();
+            number += chunk.len() as i64;
+            let ids: Vec<i64> = on_tx!(self, conn => {
+                let mut q = sqlx::query_scalar(&sql);
+                for ((t, status, at), number) in chunk.iter().zip(&numbers) {
+                    q = q.bind(number).bind(t.client_id).bind(t.contact_id).bind(t.location_id)
+                        .bind(t.assignee_id).bind(t.subject.trim()).bind(t.details).bind(status.as_str())
+                        .bind(t.priority.as_str()).bind(t.source.as_str()).bind(at);
+                }
+                q.fetch_all(conn).await
+            })?;
+            out.extend(super::in_insert_order(ids).into_iter().zip(numbers));
+        }
+        Ok(out)
     }
 
     /// Adds a reply and marks the ticket updated; returns the reply's id.

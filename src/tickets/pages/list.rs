@@ -2,6 +2,7 @@
 //! the state in the URL.
 
 use super::parts::TicketRow;
+use crate::components::form::FilterForm;
 use crate::components::loading::Loading;
 use crate::components::pager::Pager;
 use crate::tickets::api::{list_tickets, TicketList};
@@ -76,55 +77,56 @@ fn TicketListView(list: TicketList, filter: TicketFilter) -> impl IntoView {
     let option = move |value: &str, label: &str, current: &str| {
         view! { <option value=value.to_string() selected=value == current>{label.to_string()}</option> }
     };
+    let fields = view! {
+        <div class="field grow">
+            <label for="t-q">"Search"</label>
+            <input id="t-q" name="q" type="search" value=f.q.clone() placeholder="Subject or #number" />
+        </div>
+        <div class="field">
+            <label for="t-show">"Show"</label>
+            <select id="t-show" name="show">
+                {option("open", "Open", &f.show)}
+                {option("closed", "Resolved and closed", &f.show)}
+                {option("all", "All", &f.show)}
+            </select>
+        </div>
+        <div class="field">
+            <label for="t-status">"Status"</label>
+            <select id="t-status" name="status">
+                {option("", "Any", &f.status)}
+                {Status::ALL.iter().map(|s| option(s.as_str(), s.label(), &f.status)).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="t-priority">"Priority"</label>
+            <select id="t-priority" name="priority">
+                {option("", "Any", &f.priority)}
+                {Priority::ALL.iter().map(|p| option(p.as_str(), p.label(), &f.priority)).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="t-assignee">"Assignee"</label>
+            <select id="t-assignee" name="assignee">
+                {option("", "Anyone", &f.assignee)}
+                {option("me", "Me", &f.assignee)}
+                {option("none", "Nobody", &f.assignee)}
+                {technicians.iter().map(|(id, name)| option(&id.to_string(), name, &f.assignee)).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="t-sort">"Sort"</label>
+            <select id="t-sort" name="sort">
+                {option("updated", "Recently updated", &f.sort)}
+                {option("created", "Newest", &f.sort)}
+                {option("number", "Number", &f.sort)}
+                {option("priority", "Priority", &f.sort)}
+            </select>
+        </div>
+        <input type="hidden" name="client" value=f.client.clone() />
+        <button type="submit">"Apply"</button>
+    };
     view! {
-        <form method="get" action="/tickets" class="card filters" role="search">
-            <div class="field grow">
-                <label for="t-q">"Search"</label>
-                <input id="t-q" name="q" type="search" value=f.q.clone() placeholder="Subject or #number" />
-            </div>
-            <div class="field">
-                <label for="t-show">"Show"</label>
-                <select id="t-show" name="show">
-                    {option("open", "Open", &f.show)}
-                    {option("closed", "Resolved and closed", &f.show)}
-                    {option("all", "All", &f.show)}
-                </select>
-            </div>
-            <div class="field">
-                <label for="t-status">"Status"</label>
-                <select id="t-status" name="status">
-                    {option("", "Any", &f.status)}
-                    {Status::ALL.iter().map(|s| option(s.as_str(), s.label(), &f.status)).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="t-priority">"Priority"</label>
-                <select id="t-priority" name="priority">
-                    {option("", "Any", &f.priority)}
-                    {Priority::ALL.iter().map(|p| option(p.as_str(), p.label(), &f.priority)).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="t-assignee">"Assignee"</label>
-                <select id="t-assignee" name="assignee">
-                    {option("", "Anyone", &f.assignee)}
-                    {option("me", "Me", &f.assignee)}
-                    {option("none", "Nobody", &f.assignee)}
-                    {technicians.iter().map(|(id, name)| option(&id.to_string(), name, &f.assignee)).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="t-sort">"Sort"</label>
-                <select id="t-sort" name="sort">
-                    {option("updated", "Recently updated", &f.sort)}
-                    {option("created", "Newest", &f.sort)}
-                    {option("number", "Number", &f.sort)}
-                    {option("priority", "Priority", &f.sort)}
-                </select>
-            </div>
-            <input type="hidden" name="client" value=f.client.clone() />
-            <button type="submit">"Apply"</button>
-        </form>
+        <FilterForm action="/tickets">{fields}</FilterForm>
         <section class="card">
             <p class="muted" role="status">{format!("{} tickets", page.total_text())}</p>
             <TicketTable rows=page.rows.clone() />
