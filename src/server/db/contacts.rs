@@ -370,8 +370,8 @@ fn email_taken(err: sqlx::Error, email: &str) -> AppError {
 }
 
 impl Tx {
-    /// Adds a contact. The location must belong to the same client (checked by the caller).
-    /// Adds a contact; it is the primary one when asked, or when the client has none yet.
+    /// Adds a contact; it is the primary one when asked, or when the client has none yet. The
+    /// location must belong to the same client (checked by the caller).
     pub async fn insert_contact(&mut self, client: i64, input: &ContactInput) -> DbResult<i64> {
         let sql = format!(
             "INSERT INTO contacts (client_id, {CONTACT_WRITE_COLUMNS}, created_at, updated_at, is_primary) VALUES \
