@@ -278,6 +278,15 @@ async fn clients_are_made_with_their_primary_location_listed_changed_and_deleted
         assert_eq!(json["client"]["active"], false);
         let (_, json) = rest(&app, Method::GET, "clients", &tech, None).await;
         assert_eq!(json["total"], 2);
+        // The total of every client follows archiving both ways, and deletion.
+        for (active, total) in [(true, 3), (false, 2)] {
+            let change = json!({"client": {"active": active}});
+            let path = format!("clients/{id}");
+            let (res, _) = rest(&app, Method::PUT, &path, &tech, Some(change)).await;
+            assert_status(&res, StatusCode::OK);
+            let (_, json) = rest(&app, Method::GET, "clients", &tech, None).await;
+            assert_eq!(json["total"], total, "active: {active}");
+        }
         let (_, json) = rest(
             &app,
             Method::GET,
@@ -293,6 +302,11 @@ async fn clients_are_made_with_their_primary_location_listed_changed_and_deleted
         assert_status(&res, StatusCode::NO_CONTENT);
         let (res, json) = rest(&app, Method::GET, &format!("clients/{id}"), &admin, None).await;
         assert_refused(&res, &json, StatusCode::NOT_FOUND);
+        let (_, json) = rest(&app, Method::GET, "clients", &tech, None).await;
+        assert_eq!(
+            json["total"], 2,
+            "an archived client leaves no count behind"
+        );
 
         let (res, json) = rest(&app, Method::GET, "clients", "dk_wrong", None).await;
         assert_refused(&res, &json, StatusCode::UNAUTHORIZED);

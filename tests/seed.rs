@@ -3,7 +3,7 @@
 mod common;
 
 use docket::clients::model::{Archived, ClientFilter, ClientSort, ContactFilter};
-use docket::server::db::{Db, Scope, TicketScope};
+use docket::server::db::{ClientQuery, Db, Scope, TicketScope};
 use docket::server::seed::seed;
 use docket::tickets::model::{Status, TicketFilter};
 use std::collections::HashSet;
@@ -98,6 +98,11 @@ async fn seeding_keeps_the_rules_and_repeats_for_the_same_seed() {
             .await
             .unwrap();
         assert_eq!(page.total, 30);
+        // The API's total for every client is the count the triggers keep, bulk inserts too.
+        let every = db
+            .api_client_count(Scope::ALL, &ClientQuery::default())
+            .await;
+        assert_eq!(every.unwrap(), 30);
         let mut names: Vec<&str> = page.rows.iter().map(|r| r.name.as_str()).collect();
         names.dedup();
         assert_eq!(names.len(), 30, "client names do not repeat");

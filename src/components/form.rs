@@ -174,14 +174,34 @@ where
 }
 
 /// The filters of a list: a GET form whose answer is the list's own URL. Once the page is
-/// hydrated, submitting it changes the URL in place and the list reloads without a page load;
-/// without JavaScript it is an ordinary form.
+/// hydrated, submitting it changes the URL in place (the router reloads only the list, and
+/// keeps the scroll position); without JavaScript it is an ordinary form.
 #[component]
 pub fn FilterForm(action: &'static str, children: Children) -> impl IntoView {
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::{FormData, HtmlFormElement, UrlSearchParams};
+    let navigate = leptos_router::hooks::use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        let query = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())
+            .and_then(|form| FormData::new_with_form(&form).ok())
+            .and_then(|data| UrlSearchParams::new_with_str_sequence_sequence(&data).ok());
+        if let Some(query) = query {
+            ev.prevent_default();
+            let options = leptos_router::NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            };
+            navigate(
+                &format!("{action}?{}", String::from(query.to_string())),
+                options,
+            );
+        }
+    };
     view! {
-        <leptos_router::components::Form method="GET" action attr:class="card filters" attr:role="search"
-            noscroll=true>
+        <form method="get" action=action class="card filters" role="search" on:submit=submit>
             {children()}
-        </leptos_router::components::Form>
+        </form>
     }
 }

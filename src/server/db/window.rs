@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Window {
     pub include_archived: bool,
     pub created_from: Option<DateTime<Utc>>,
