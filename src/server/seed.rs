@@ -244,6 +244,7 @@ pub async fn seed(
                 .map(|n| plan(&mut rng, n, &tags))
                 .collect();
             let mut tx = db.begin().await?;
+            tx.load_schema().await?; // the pause changed it
             write(&mut tx, &plans, &mut seeded).await?;
             tx.commit().await?;
             progress(seeded.clients);

@@ -26,18 +26,24 @@ async function names(count) {
 }
 
 // In the page: does `act`, then waits until `selector` holds a link or cell reading `name`,
-// and one frame more; the milliseconds it took.
-function timeIt({ act, selector, name }) {
-  const shows = () =>
-    [...document.querySelectorAll(`${selector} a, ${selector} td`)].some(
-      (el) => el.textContent.trim() === name,
+// and one frame more; the milliseconds it took. Fails after `limit` ms, saying what it saw.
+function timeIt({ act, selector, name, limit }) {
+  const texts = () =>
+    [...document.querySelectorAll(`${selector} a, ${selector} td`)].map((el) =>
+      el.textContent.trim(),
     );
-  return new Promise((resolve) => {
+  const shows = () => texts().includes(name);
+  return new Promise((resolve, reject) => {
     const start = performance.now();
+    const timer = setTimeout(() => {
+      watch.disconnect();
+      reject(new Error(`"${name}" not in ${selector} after ${limit} ms; it shows: ${texts().slice(0, 5).join(' | ')}`));
+    }, limit);
     const done = () => requestAnimationFrame(() => resolve(performance.now() - start));
     const watch = new MutationObserver(() => {
       if (shows()) {
         watch.disconnect();
+        clearTimeout(timer);
         done();
       }
     });
@@ -69,11 +75,13 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage();
-  const hydrated = () => page.locator('[data-hydration]:not([data-hydrated="true"])').count();
-  const ready = async () => {
-    await page.locator('[data-hydrated="true"]').first().waitFor({ state: 'attached' });
-    while ((await hydrated()) > 0) await page.waitForTimeout(20);
-  };
+  // Every part of the page hydrated.
+  const ready = () =>
+    page.waitForFunction(
+      () =>
+        document.querySelector('[data-hydrated="true"]') &&
+        !document.querySelector('[data-hydration]:not([data-hydrated="true"])'),
+    );
   await page.goto(`${base}/login`);
   await ready();
   await page.getByLabel('Email').fill(email);
@@ -87,7 +95,7 @@ try {
   const measure = async (act, selector) => {
     const times = [];
     for (const name of clients) {
-      times.push(await page.evaluate(timeIt, { act, selector, name }));
+      times.push(await page.evaluate(timeIt, { act, selector, name, limit: 10_000 }));
     }
     return times.slice(1); // the first run loads code and warms caches
   };

@@ -155,6 +155,11 @@ const SEARCH_LIKE: &str = "(SELECT client_id FROM search_index \
           WHERE body LIKE $10 OR body LIKE $9 \
      UNION SELECT client_id FROM client_tags \
           WHERE tag_id IN (SELECT id FROM tags WHERE name_lower LIKE $10))";
+/// A search's hits found beforehand ([`Search::pinned`]): $9 their ids as a JSON array, $10
+/// unused (NULL).
+const PINNED_SQLITE: &str = "(SELECT value FROM json_each($9) WHERE CAST($10 AS TEXT) IS NULL)";
+const PINNED_POSTGRES: &str = "(SELECT CAST(value AS BIGINT) \
+     FROM json_array_elements_text(CAST($9 AS JSON)) WHERE CAST($10 AS TEXT) IS NULL)";
 /// No search: the two values are unused (and NULL).
 const NO_SEARCH: &str = " AND CAST($9 AS TEXT) IS NULL AND CAST($10 AS TEXT) IS NULL";
 /// More matches than this, and a name-ordered page is found by scanning clients in name order.
@@ -251,6 +256,13 @@ impl Db {
             ClientSort::Name,
             &ListBinds::new(self, &searching).filter(&searching, true),
         );
+        let mut found = ListBinds::new(self, &searching);
+        found.search = Search {
+            hits: Some(PINNED_SQLITE),
+            index: Some("[1, 2]".into()),
+            pattern: None,
+        };
+        let pinned = ListSql::new(ClientSort::Recent, &found.filter(&searching, false));
         let mut plans = Vec::new();
         for (name, sql) in [
             ("count", &default.count),
@@ -258,6 +270,12 @@ impl Db {
             ("page after the recently opened", &default.page),
             ("page of a search", &searched.page),
             ("page of a search with many hits", &scanned.page),
+            ("count of a search's hits found", &pinned.count),
+            (
+                "recently opened among a search's hits found",
+                &pinned.opened,
+            ),
+            ("page of a search's hits found", &pinned.page),
         ] {
             plans.push((name, self.sqlite_plan(sql).await?));
         }
@@ -324,6 +342,36 @@ impl Search {
             index: digits.map(|d| format!("%{d}%")),
             pattern: Some(pattern),
         }
+    }
+}
+
+impl Search {
+    /// The same search with its hits found once, when there are no more than
+    /// [`MANY_MATCHES`]: a list page asks for them three times (count, recently opened, page),
+    /// and matching the index is what costs; reading a list of ids costs next to nothing.
+    async fn pinned(self, db: &Db) -> DbResult<Self> {
+        let Some(hits) = self.hits else {
+            return Ok(self);
+        };
+        // The subquery alone, its two values renumbered $1 and $2.
+        let sql = format!(
+            "SELECT client_id FROM {} h LIMIT {}",
+            hits.replace("$10", "$2").replace("$9", "$1"),
+            MANY_MATCHES + 1
+        );
+        let ids: Vec<i64> = on_pool!(db, pool => sqlx::query_scalar(&sql)
+            .bind(&self.index).bind(&self.pattern).fetch_all(pool).await)?;
+        if ids.len() as i64 > MANY_MATCHES {
+            return Ok(self);
+        }
+        Ok(Search {
+            hits: Some(match db {
+                Db::Sqlite(_) => PINNED_SQLITE,
+                Db::Postgres(_) => PINNED_POSTGRES,
+            }),
+            index: Some(serde_json::to_string(&ids).unwrap_or_default()),
+            pattern: None,
+        })
     }
 }
 
@@ -427,7 +475,8 @@ impl Db {
         viewer: i64,
         f: &ClientFilter,
     ) -> DbResult<ListPage<ClientRow>> {
-        let b = ListBinds::new(self, f);
+        let mut b = ListBinds::new(self, f);
+        b.search = b.search.pinned(self).await?;
         let count = ListSql::new(f.sort, &b.filter(f, false)).count;
         let total: i64 = on_pool!(self, pool => bind_list!(sqlx::query_scalar(&count), scope, f, b)
             .fetch_one(pool).await)?;

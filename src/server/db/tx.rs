@@ -34,6 +34,19 @@ impl Db {
 }
 
 impl Tx {
+    /// Brings this connection's copy of the SQLite schema up to date. After another
+    /// connection changed the schema, SQLite 3.46 fails to prepare again an
+    /// `INSERT … RETURNING` on a table with triggers ("no such table"); a plain read first
+    /// makes the connection load the new schema.
+    pub async fn load_schema(&mut self) -> DbResult<()> {
+        if let Tx::Sqlite(tx) = self {
+            sqlx::query("SELECT 1 FROM sqlite_master LIMIT 1")
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn commit(self) -> DbResult<()> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,
