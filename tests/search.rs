@@ -90,6 +90,29 @@ async fn search_finds_any_part_near_misses_and_follows_every_write() {
             Some(&("client".into(), "ACME Corporation".into())),
             "{hits:?}"
         );
+        // A whole name finds its client first, its short words ("BV", "2") included.
+        for (n, name) in [
+            "Larsen Studios BV",
+            "Larsen Studios GmbH",
+            "Larsen Studios BV 2",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let email = format!("kari{n}@larsen.example");
+            record(db, name, "Oslo", "Kari Nordmann", &email, "").await;
+        }
+        let hits = found(db, all, "Larsen  Studios BV 2").await;
+        assert_eq!(
+            hits.first(),
+            Some(&("client".into(), "Larsen Studios BV 2".into())),
+            "{hits:?}"
+        );
+        let hits = found(db, all, "studios bv").await;
+        assert!(
+            !hits.is_empty() && hits.iter().all(|(_, t)| t.contains("Studios BV")),
+            "{hits:?}"
+        );
         assert!(has(
             &found(db, all, "orporat").await,
             "client",

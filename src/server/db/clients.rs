@@ -146,14 +146,14 @@ macro_rules! recent_opens {
 /// matching clients are found from the index alone. $9 is the index query, $10 the text as a
 /// LIKE pattern; [`Search`] gives both.
 const SEARCH_FTS: &str = "(SELECT client_id FROM search_index WHERE search_index MATCH $9 \
-     UNION SELECT client_id FROM client_tags \
+     UNION ALL SELECT client_id FROM client_tags \
           WHERE tag_id IN (SELECT id FROM tags WHERE name_lower LIKE $10))";
 /// The same for text too short for trigrams (SQLite) and for PostgreSQL, whose trigram index
 /// serves LIKE (its text is stored in lower case; SQLite's LIKE ignores case): $9 is the phone
 /// digits as a pattern.
 const SEARCH_LIKE: &str = "(SELECT client_id FROM search_index \
           WHERE body LIKE $10 OR body LIKE $9 \
-     UNION SELECT client_id FROM client_tags \
+     UNION ALL SELECT client_id FROM client_tags \
           WHERE tag_id IN (SELECT id FROM tags WHERE name_lower LIKE $10))";
 /// A search's hits found beforehand ([`Search::pinned`]): $9 their ids as a JSON array, $10
 /// unused (NULL).
@@ -353,9 +353,10 @@ impl Search {
         let Some(hits) = self.hits else {
             return Ok(self);
         };
-        // The subquery alone, its two values renumbered $1 and $2.
+        // The subquery alone, its two values renumbered $1 and $2. Its parts are joined by
+        // UNION ALL, so the reading stops once there are more than enough clients.
         let sql = format!(
-            "SELECT client_id FROM {} h LIMIT {}",
+            "SELECT DISTINCT client_id FROM {} h LIMIT {}",
             hits.replace("$10", "$2").replace("$9", "$1"),
             MANY_MATCHES + 1
         );

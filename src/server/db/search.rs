@@ -40,14 +40,16 @@ const CANDIDATES: i64 = 600;
 /// The share of a query's trigrams a near miss must have.
 const NEAR: f64 = 0.5;
 
-/// What a query looks for: every term, and whether near misses count (not for a phone
-/// number: a near miss there is somebody else).
+/// What a query looks for: the text as typed (when it has more than one word), every term,
+/// and whether near misses count (not for a phone number: a near miss there is somebody else).
 struct Terms {
+    phrase: Option<String>,
     terms: Vec<String>,
     fuzzy: bool,
 }
 
-/// The terms of a query: its digits when it is a phone number, else its words.
+/// The terms of a query: its digits when it is a phone number, else its words. Words shorter
+/// than a trigram ("BV", "2") only count as part of the phrase.
 fn terms(query: &str) -> Terms {
     let query = query.trim().to_lowercase();
     let digits: String = query.chars().filter(char::is_ascii_digit).collect();
@@ -57,16 +59,26 @@ fn terms(query: &str) -> Terms {
     if phone {
         let terms = (digits.len() >= MIN_LENGTH).then_some(digits);
         return Terms {
+            phrase: None,
             terms: terms.into_iter().collect(),
             fuzzy: false,
         };
     }
-    let terms = query
+    let words: Vec<String> = query
         .split_whitespace()
         .map(|w| w.replace('"', ""))
+        .collect();
+    let phrase = words.join(" ");
+    let phrase = (words.len() > 1 && phrase.chars().count() >= MIN_LENGTH).then_some(phrase);
+    let terms = words
+        .into_iter()
         .filter(|w| w.chars().count() >= MIN_LENGTH)
         .collect();
-    Terms { terms, fuzzy: true }
+    Terms {
+        phrase,
+        terms,
+        fuzzy: true,
+    }
 }
 
 /// The share of `grams` found in `body`.
@@ -122,88 +134,28 @@ impl Db {
         self.sqlite_plan(&sqlite_sql()).await
     }
 
-    /// Records whose text has every term of `query`, best first, or near misses when none
-    /// match; archived records and clients outside the scope are left out.
+    /// Records whose text holds `query` as typed, best first; when none does, those that hold
+    /// every term; when none does either, near misses. Archived records and clients outside
+    /// the scope are left out.
     pub async fn search(&self, scope: Scope, query: &str) -> DbResult<Vec<Hit>> {
-        let Terms { terms, fuzzy } = terms(query);
-        if terms.is_empty() {
-            return Ok(Vec::new());
+        let Terms {
+            phrase,
+            terms,
+            fuzzy,
+        } = terms(query);
+        let whole = terms.join(" ");
+        let mut rows = Vec::new();
+        if let Some(phrase) = &phrase {
+            rows = self
+                .hits(scope, std::slice::from_ref(phrase), phrase)
+                .await?;
         }
-        let rows: Vec<HitRow> = match self {
-            Db::Sqlite(pool) => {
-                let sql = sqlite_sql();
-                let candidates = match scope.restricted_user {
-                    Some(_) => -1,
-                    None => CANDIDATES,
-                };
-                let whole = terms.join(" ");
-                let mut rows: Vec<HitRow> = sqlx::query_as(&sql)
-                    .bind(scope.restricted_user)
-                    .bind(fts(&terms, " AND "))
-                    .bind(LIMIT)
-                    .bind(candidates)
-                    .bind(&whole)
-                    .fetch_all(pool)
-                    .await?;
-                let grams = trigrams(&terms);
-                // Near misses only when nothing matches: the trigrams of a few words are in
-                // much of the index. Every candidate is read, and the closest are kept.
-                if fuzzy && rows.is_empty() && grams.len() > 1 {
-                    let near: Vec<HitRow> = sqlx::query_as(&sql)
-                        .bind(scope.restricted_user)
-                        .bind(fts(&grams, " OR "))
-                        .bind(candidates)
-                        .bind(candidates)
-                        .bind(&whole)
-                        .fetch_all(pool)
-                        .await?;
-                    let mut near: Vec<(f64, HitRow)> = near
-                        .into_iter()
-                        .map(|r| (share(&grams, &r.body), r))
-                        .filter(|(s, _)| *s >= NEAR)
-                        .collect();
-                    near.sort_by(|a, b| b.0.total_cmp(&a.0));
-                    rows.extend(near.into_iter().take(LIMIT as usize).map(|(_, r)| r));
-                }
-                rows
-            }
-            Db::Postgres(pool) => {
-                // One LIKE per term ($4 on), which the trigram index serves (an array of
-                // patterns it does not), then near misses by word similarity only when
-                // nothing matches; `<%` alone is served by the index too.
-                let likes: Vec<String> = (0..terms.len())
-                    .map(|i| format!("s.body LIKE ${}", i + 4))
-                    .collect();
-                let exact = format!(
-                    "{} AND {} ORDER BY word_similarity($2, s.body) DESC, s.id LIMIT $3",
-                    hit_select("search_index s"),
-                    likes.join(" AND ")
-                );
-                let whole = terms.join(" ");
-                let mut q = sqlx::query_as(&exact)
-                    .bind(scope.restricted_user)
-                    .bind(&whole)
-                    .bind(LIMIT);
-                for t in &terms {
-                    q = q.bind(format!("%{t}%"));
-                }
-                let mut rows: Vec<HitRow> = q.fetch_all(pool).await?;
-                if fuzzy && rows.is_empty() {
-                    let near = format!(
-                        "{} AND $2 <% s.body ORDER BY word_similarity($2, s.body) DESC, s.id \
-                         LIMIT $3",
-                        hit_select("search_index s")
-                    );
-                    rows = sqlx::query_as(&near)
-                        .bind(scope.restricted_user)
-                        .bind(&whole)
-                        .bind(LIMIT)
-                        .fetch_all(pool)
-                        .await?;
-                }
-                rows
-            }
-        };
+        if rows.is_empty() && !terms.is_empty() {
+            rows = self.hits(scope, &terms, &whole).await?;
+        }
+        if fuzzy && rows.is_empty() {
+            rows = self.near_misses(scope, &terms, &whole).await?;
+        }
         let mut seen = std::collections::HashSet::new();
         Ok(rows
             .into_iter()
@@ -292,5 +244,104 @@ impl Db {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl Db {
+    /// The records that hold every one of `strings`, those holding `whole` first.
+    async fn hits(&self, scope: Scope, strings: &[String], whole: &str) -> DbResult<Vec<HitRow>> {
+        Ok(match self {
+            Db::Sqlite(pool) => {
+                sqlx::query_as(&sqlite_sql())
+                    .bind(scope.restricted_user)
+                    .bind(fts(strings, " AND "))
+                    .bind(LIMIT)
+                    .bind(candidates(scope))
+                    .bind(whole)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                // One LIKE per string ($4 on), which the trigram index serves (an array of
+                // patterns it does not).
+                let likes: Vec<String> = (0..strings.len())
+                    .map(|i| format!("s.body LIKE ${}", i + 4))
+                    .collect();
+                let sql = format!(
+                    "{} AND {} ORDER BY word_similarity($2, s.body) DESC, s.id LIMIT $3",
+                    hit_select("search_index s"),
+                    likes.join(" AND ")
+                );
+                let mut q = sqlx::query_as(&sql)
+                    .bind(scope.restricted_user)
+                    .bind(whole)
+                    .bind(LIMIT);
+                for s in strings {
+                    q = q.bind(format!("%{s}%"));
+                }
+                q.fetch_all(pool).await?
+            }
+        })
+    }
+
+    /// Records that share most trigrams with the terms. On SQLite every candidate holding
+    /// one of them is read and the closest are kept (the trigrams of a few words are in much
+    /// of the index); on PostgreSQL `<%` alone is served by the trigram index.
+    async fn near_misses(
+        &self,
+        scope: Scope,
+        terms: &[String],
+        whole: &str,
+    ) -> DbResult<Vec<HitRow>> {
+        Ok(match self {
+            Db::Sqlite(pool) => {
+                let grams = trigrams(terms);
+                if grams.len() < 2 {
+                    return Ok(Vec::new());
+                }
+                let near: Vec<HitRow> = sqlx::query_as(&sqlite_sql())
+                    .bind(scope.restricted_user)
+                    .bind(fts(&grams, " OR "))
+                    .bind(candidates(scope))
+                    .bind(candidates(scope))
+                    .bind(whole)
+                    .fetch_all(pool)
+                    .await?;
+                let mut near: Vec<(f64, HitRow)> = near
+                    .into_iter()
+                    .map(|r| (share(&grams, &r.body), r))
+                    .filter(|(s, _)| *s >= NEAR)
+                    .collect();
+                near.sort_by(|a, b| b.0.total_cmp(&a.0));
+                near.into_iter()
+                    .take(LIMIT as usize)
+                    .map(|(_, r)| r)
+                    .collect()
+            }
+            Db::Postgres(pool) => {
+                if terms.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "{} AND $2 <% s.body ORDER BY word_similarity($2, s.body) DESC, s.id LIMIT $3",
+                    hit_select("search_index s")
+                );
+                sqlx::query_as(&sql)
+                    .bind(scope.restricted_user)
+                    .bind(whole)
+                    .bind(LIMIT)
+                    .fetch_all(pool)
+                    .await?
+            }
+        })
+    }
+}
+
+/// How many index rows a search ranks on SQLite: [`CANDIDATES`], or all (-1) for a restricted
+/// technician.
+fn candidates(scope: Scope) -> i64 {
+    match scope.restricted_user {
+        Some(_) => -1,
+        None => CANDIDATES,
     }
 }
