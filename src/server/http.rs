@@ -14,12 +14,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, Owner};
 use leptos_axum::{
     file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
 };
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
 use std::time::Instant;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
@@ -130,6 +133,7 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ))
         .layer(middleware::from_fn(rpc_error_status))
+        .layer(middleware::from_fn(without_stale_owner))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::attach,
@@ -139,6 +143,25 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Runs a request with no reactive owner current when it starts and each time it resumes.
+/// After a page renders, leptos_integration_utils (0.8.9) adds the preloads of its lazy
+/// route's chunks through whatever owner the thread has current: after an await, that can be
+/// another response's (which then gets this page's preloads) or a disposed one (a warning on
+/// stderr per link). With no stale owner, a page gets its own preloads or none.
+async fn without_stale_owner(req: Request, next: Next) -> Response {
+    struct Ownerless<F>(Pin<Box<F>>);
+    impl<F: Future> Future for Ownerless<F> {
+        type Output = F::Output;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+            if let Some(owner) = Owner::current() {
+                owner.unset();
+            }
+            self.0.as_mut().poll(cx)
+        }
+    }
+    Ownerless(Box::pin(next.run(req))).await
 }
 
 /// Server functions answer every error with 500, and errors raised before our code runs
