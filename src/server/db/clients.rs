@@ -343,9 +343,7 @@ impl Search {
             pattern: Some(pattern),
         }
     }
-}
 
-impl Search {
     /// The same search with its hits found once, when there are no more than
     /// [`MANY_MATCHES`]: a list page asks for them three times (count, recently opened, page),
     /// and matching the index is what costs; reading a list of ids costs next to nothing.

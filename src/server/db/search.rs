@@ -37,6 +37,15 @@ const LIMIT: i64 = 60;
 /// `LIMIT` of these are shown (a restricted technician's search takes every row, since most
 /// may belong to other clients).
 const CANDIDATES: i64 = 600;
+/// How many index rows a search ranks on SQLite: [`CANDIDATES`], or all (-1) for a restricted
+/// technician.
+fn candidates(scope: Scope) -> i64 {
+    match scope.restricted_user {
+        Some(_) => -1,
+        None => CANDIDATES,
+    }
+}
+
 /// The share of a query's trigrams a near miss must have.
 const NEAR: f64 = 0.5;
 
@@ -170,84 +179,7 @@ impl Db {
             })
             .collect())
     }
-}
 
-/// The search index's triggers, as SQLite keeps their definitions.
-const TRIGGERS: &str = "SELECT sql FROM sqlite_master WHERE type = 'trigger' \
-     AND name IN ('clients_search_insert', 'clients_search_update', 'clients_search_delete', \
-                  'locations_search_insert', 'locations_search_update', 'locations_search_delete', \
-                  'contacts_search_insert', 'contacts_search_update', 'contacts_search_delete')";
-
-/// Index rows for the records of clients after a given id, from the views that define each
-/// kind's text (migration 0007).
-const INDEX_AFTER: [&str; 3] = [
-    "INSERT INTO search_index (rowid, body, kind, record_id, client_id) \
-     SELECT id * 4 + 1, body, 'client', id, client_id FROM client_search_text WHERE client_id > $1",
-    "INSERT INTO search_index (rowid, body, kind, record_id, client_id) \
-     SELECT id * 4 + 2, body, 'location', id, client_id FROM location_search_text WHERE client_id > $1",
-    "INSERT INTO search_index (rowid, body, kind, record_id, client_id) \
-     SELECT id * 4 + 3, body, 'contact', id, client_id FROM contact_search_text WHERE client_id > $1",
-];
-
-/// The search index paused for a bulk load (SQLite): rows indexed one by one cost a third of a
-/// large seed, where indexing them at the end in one pass costs little.
-pub struct PausedIndex {
-    triggers: Vec<String>,
-    after_client: i64,
-}
-
-impl Db {
-    /// Pauses indexing on SQLite (a no-op on PostgreSQL). Nothing else should write while it
-    /// is paused; [`Db::resume_search_index`] indexes what was added.
-    pub async fn pause_search_index(&self) -> DbResult<PausedIndex> {
-        let Db::Sqlite(pool) = self else {
-            return Ok(PausedIndex {
-                triggers: Vec::new(),
-                after_client: 0,
-            });
-        };
-        let mut tx = pool.begin().await?;
-        let triggers: Vec<String> = sqlx::query_scalar(TRIGGERS).fetch_all(&mut *tx).await?;
-        let after_client: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM clients")
-            .fetch_one(&mut *tx)
-            .await?;
-        for sql in &triggers {
-            let name = sql.split_whitespace().nth(2).unwrap_or_default();
-            sqlx::query(&format!("DROP TRIGGER {name}"))
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(PausedIndex {
-            triggers,
-            after_client,
-        })
-    }
-
-    /// Puts the triggers back and indexes the records of the clients added since the pause.
-    pub async fn resume_search_index(&self, paused: PausedIndex) -> DbResult<()> {
-        let Db::Sqlite(pool) = self else {
-            return Ok(());
-        };
-        if paused.triggers.is_empty() {
-            return Ok(());
-        }
-        let mut tx = pool.begin().await?;
-        for sql in INDEX_AFTER {
-            sqlx::query(sql)
-                .bind(paused.after_client)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for sql in &paused.triggers {
-            sqlx::query(sql).execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-}
-
-impl Db {
     /// The records that hold every one of `strings`, those holding `whole` first.
     async fn hits(&self, scope: Scope, strings: &[String], whole: &str) -> DbResult<Vec<HitRow>> {
         Ok(match self {
@@ -337,11 +269,77 @@ impl Db {
     }
 }
 
-/// How many index rows a search ranks on SQLite: [`CANDIDATES`], or all (-1) for a restricted
-/// technician.
-fn candidates(scope: Scope) -> i64 {
-    match scope.restricted_user {
-        Some(_) => -1,
-        None => CANDIDATES,
+/// The search index's triggers, as SQLite keeps their definitions.
+const TRIGGERS: &str = "SELECT sql FROM sqlite_master WHERE type = 'trigger' \
+     AND name IN ('clients_search_insert', 'clients_search_update', 'clients_search_delete', \
+                  'locations_search_insert', 'locations_search_update', 'locations_search_delete', \
+                  'contacts_search_insert', 'contacts_search_update', 'contacts_search_delete')";
+
+/// Index rows for the records of clients after a given id, from the views that define each
+/// kind's text (migration 0007).
+const INDEX_AFTER: [&str; 3] = [
+    "INSERT INTO search_index (rowid, body, kind, record_id, client_id) \
+     SELECT id * 4 + 1, body, 'client', id, client_id FROM client_search_text WHERE client_id > $1",
+    "INSERT INTO search_index (rowid, body, kind, record_id, client_id) \
+     SELECT id * 4 + 2, body, 'location', id, client_id FROM location_search_text WHERE client_id > $1",
+    "INSERT INTO search_index (rowid, body, kind, record_id, client_id) \
+     SELECT id * 4 + 3, body, 'contact', id, client_id FROM contact_search_text WHERE client_id > $1",
+];
+
+/// The search index paused for a bulk load (SQLite): rows indexed one by one cost a third of a
+/// large seed, where indexing them at the end in one pass costs little.
+pub struct PausedIndex {
+    triggers: Vec<String>,
+    after_client: i64,
+}
+
+impl Db {
+    /// Pauses indexing on SQLite (a no-op on PostgreSQL). Nothing else should write while it
+    /// is paused; [`Db::resume_search_index`] indexes what was added.
+    pub async fn pause_search_index(&self) -> DbResult<PausedIndex> {
+        let Db::Sqlite(pool) = self else {
+            return Ok(PausedIndex {
+                triggers: Vec::new(),
+                after_client: 0,
+            });
+        };
+        let mut tx = pool.begin().await?;
+        let triggers: Vec<String> = sqlx::query_scalar(TRIGGERS).fetch_all(&mut *tx).await?;
+        let after_client: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM clients")
+            .fetch_one(&mut *tx)
+            .await?;
+        for sql in &triggers {
+            let name = sql.split_whitespace().nth(2).unwrap_or_default();
+            sqlx::query(&format!("DROP TRIGGER {name}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(PausedIndex {
+            triggers,
+            after_client,
+        })
+    }
+
+    /// Puts the triggers back and indexes the records of the clients added since the pause.
+    pub async fn resume_search_index(&self, paused: PausedIndex) -> DbResult<()> {
+        let Db::Sqlite(pool) = self else {
+            return Ok(());
+        };
+        if paused.triggers.is_empty() {
+            return Ok(());
+        }
+        let mut tx = pool.begin().await?;
+        for sql in INDEX_AFTER {
+            sqlx::query(sql)
+                .bind(paused.after_client)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for sql in &paused.triggers {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }
