@@ -15,13 +15,14 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::{provide_context, Owner};
+use leptos::reactive::owner::WeakOwner;
 use leptos_axum::{
     file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
 };
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -106,6 +107,7 @@ pub fn page_routes() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState) -> Router {
     let (db, cookies, mailer) = (state.db.clone(), state.cookies, state.mailer.clone());
     let context = move || {
+        record_page_owner();
         provide_context(db.clone());
         provide_context(cookies);
         provide_context(mailer.clone());
@@ -133,7 +135,7 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ))
         .layer(middleware::from_fn(rpc_error_status))
-        .layer(middleware::from_fn(without_stale_owner))
+        .layer(middleware::from_fn(with_page_owner))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::attach,
@@ -145,23 +147,52 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Runs a request with no reactive owner current when it starts and each time it resumes.
-/// After a page renders, leptos_integration_utils (0.8.9) adds the preloads of its lazy
-/// route's chunks through whatever owner the thread has current: after an await, that can be
-/// another response's (which then gets this page's preloads) or a disposed one (a warning on
-/// stderr per link). With no stale owner, a page gets its own preloads or none.
-async fn without_stale_owner(req: Request, next: Next) -> Response {
-    struct Ownerless<F>(Pin<Box<F>>);
-    impl<F: Future> Future for Ownerless<F> {
+/// The reactive owner of the page a request renders, once the render has begun.
+#[derive(Clone, Default)]
+struct PageOwner(Arc<Mutex<Option<WeakOwner>>>);
+
+/// Notes the page's owner for [`with_page_owner`]; runs first in the page's render.
+fn record_page_owner() {
+    let slot = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageOwner>().cloned());
+    if let (Some(PageOwner(slot)), Some(owner)) = (slot, Owner::current()) {
+        *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(owner.downgrade());
+    }
+}
+
+/// Runs a request with its own page's reactive owner current each time it resumes, and none
+/// before its render begins. After a page renders, leptos_integration_utils (0.8.9) reads the
+/// page's lazy chunks and adds their preloads through whatever owner the thread has current:
+/// after an await that would be another response's (which then gets this page's preloads), a
+/// disposed one (a warning on stderr per link) or none (no preloads: the page then fetches its
+/// chunks one after another while it hydrates).
+async fn with_page_owner(mut req: Request, next: Next) -> Response {
+    struct Owned<F> {
+        page: PageOwner,
+        run: Pin<Box<F>>,
+    }
+    impl<F: Future> Future for Owned<F> {
         type Output = F::Output;
         fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-            if let Some(owner) = Owner::current() {
-                owner.unset();
+            if let Some(stale) = Owner::current() {
+                stale.unset();
             }
-            self.0.as_mut().poll(cx)
+            let page = self
+                .page
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            match page.and_then(|weak| weak.upgrade()) {
+                Some(owner) => owner.with(|| self.run.as_mut().poll(cx)),
+                None => self.run.as_mut().poll(cx),
+            }
         }
     }
-    Ownerless(Box::pin(next.run(req))).await
+    let page = PageOwner::default();
+    req.extensions_mut().insert(page.clone());
+    let run = Box::pin(next.run(req));
+    Owned { page, run }.await
 }
 
 /// Server functions answer every error with 500, and errors raised before our code runs
