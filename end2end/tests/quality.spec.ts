@@ -176,9 +176,8 @@ test('Lighthouse: fast pages that do not shift as they load', async ({ page, hyd
 async function preloads(request: APIRequestContext, url: string): Promise<string[]> {
   const html = await (await request.get(url)).text();
   return [...html.matchAll(/<link [^>]*>/g)]
-    .map((m) => m[0])
-    .filter((link) => link.includes('rel="preload"'))
-    .map((link) => /href="([^"]+\.wasm)"/.exec(link)?.[1] ?? '')
+    .filter(([link]) => link.includes('rel="preload"'))
+    .flatMap(([link]) => /href="([^"]+\.wasm)"/.exec(link)?.[1] ?? [])
     .sort();
 }
 

@@ -22,7 +22,7 @@ use leptos_axum::{
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -147,16 +147,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The reactive owner of the page a request renders, once the render has begun.
+/// The reactive owner of the page a request renders, set once its render has begun.
 #[derive(Clone, Default)]
-struct PageOwner(Arc<Mutex<Option<WeakOwner>>>);
+struct PageOwner(Arc<OnceLock<WeakOwner>>);
 
 /// Notes the page's owner for [`with_page_owner`]; runs first in the page's render.
 fn record_page_owner() {
     let slot = leptos::prelude::use_context::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<PageOwner>().cloned());
     if let (Some(PageOwner(slot)), Some(owner)) = (slot, Owner::current()) {
-        *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(owner.downgrade());
+        _ = slot.set(owner.downgrade());
     }
 }
 
@@ -177,13 +177,7 @@ async fn with_page_owner(mut req: Request, next: Next) -> Response {
             if let Some(stale) = Owner::current() {
                 stale.unset();
             }
-            let page = self
-                .page
-                .0
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone();
-            match page.and_then(|weak| weak.upgrade()) {
+            match self.page.0.get().and_then(WeakOwner::upgrade) {
                 Some(owner) => owner.with(|| self.run.as_mut().poll(cx)),
                 None => self.run.as_mut().poll(cx),
             }
