@@ -85,6 +85,21 @@ macro_rules! on_pool {
     };
 }
 
+/// SQLite counts every allocation under one mutex shared by all connections, so its
+/// connection threads queued on each other for every value of every row. Docket never reads
+/// those counts. This must run before SQLite starts; once it has, SQLite refuses the change
+/// and keeps counting, which is only slower.
+fn sqlite_without_memory_statistics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: SQLITE_CONFIG_MEMSTATUS takes one int. sqlite3_config must not run beside
+        // other SQLite calls: every connection opens through `Db::connect`, which waits here.
+        unsafe {
+            libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0);
+        }
+    });
+}
+
 impl Db {
     /// SQLite's query plan of `sql`, one line per step; empty on PostgreSQL.
     async fn sqlite_plan(&self, sql: &str) -> DbResult<Vec<String>> {
@@ -100,14 +115,17 @@ impl Db {
     /// `postgres://...`.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         if url.starts_with("sqlite:") {
+            sqlite_without_memory_statistics();
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
+            // Each connection is a thread that every query hands over to and back from; more
+            // of them than twice the cores only added thread switches and page caches.
             let pool = SqlitePoolOptions::new()
-                .max_connections(8)
+                .max_connections(4)
                 .connect_with(options)
                 .await?;
             Ok(Db::Sqlite(pool))
