@@ -91,13 +91,10 @@ pub async fn load(db: &Db, headers: &HeaderMap) -> DbResult<Option<Session>> {
         db.delete_session(&id_hash).await?;
         return Ok(None);
     }
-    let Some(user) = db
-        .user_by_id(row.user_id)
-        .await?
-        .filter(|u| u.disabled_at.is_none())
-    else {
+    let user = row.user;
+    if user.disabled_at.is_some() {
         return Ok(None);
-    };
+    }
     if now - row.last_seen_at >= TOUCH_EVERY {
         db.touch_session(&id_hash, now).await?;
     }

@@ -1,17 +1,17 @@
 //! Technician sessions. Only the SHA-256 of a session id is stored.
 
-use super::{Db, DbResult};
+use super::{Db, DbResult, UserRow};
 use crate::on_pool;
 use chrono::{DateTime, Utc};
 
+/// A session with its user: every signed-in request needs both, so they are read together.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
-    pub id_hash: String,
-    pub user_id: i64,
     pub mfa_pending: bool,
-    pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    pub user: UserRow,
 }
 
 pub struct NewSession<'a> {
@@ -43,9 +43,14 @@ impl Db {
     }
 
     pub async fn session(&self, id_hash: &str) -> DbResult<Option<SessionRow>> {
-        let sql = "SELECT id_hash, user_id, mfa_pending, created_at, last_seen_at, expires_at \
-                   FROM sessions WHERE id_hash = $1";
-        Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(id_hash).fetch_optional(pool).await)?)
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "SELECT s.mfa_pending, s.last_seen_at, s.expires_at, {} \
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+                super::users::columns_of("u")
+            )
+        });
+        Ok(on_pool!(self, pool => sqlx::query_as(&SQL).bind(id_hash).fetch_optional(pool).await)?)
     }
 
     pub async fn touch_session(&self, id_hash: &str, at: DateTime<Utc>) -> DbResult<()> {

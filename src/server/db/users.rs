@@ -50,6 +50,15 @@ pub struct UserChanges<'a> {
 const USER_COLUMNS: &str = "id, email, name, role, password_hash, must_change_password, restricted, \
      totp_secret, totp_pending_secret, totp_last_step, last_login_at, disabled_at, created_at, updated_at";
 
+/// [`USER_COLUMNS`] of the table named `alias` in a join.
+pub(super) fn columns_of(alias: &str) -> String {
+    USER_COLUMNS
+        .split(", ")
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Db {
     /// True once any technician account exists (first-run setup is over).
     pub async fn has_users(&self) -> DbResult<bool> {
