@@ -1,5 +1,6 @@
 //! Technician sessions. Only the SHA-256 of a session id is stored.
 
+use super::users::USER_COLUMNS;
 use super::{Db, DbResult, UserRow};
 use crate::on_pool;
 use chrono::{DateTime, Utc};
@@ -43,14 +44,11 @@ impl Db {
     }
 
     pub async fn session(&self, id_hash: &str) -> DbResult<Option<SessionRow>> {
-        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-            format!(
-                "SELECT s.mfa_pending, s.last_seen_at, s.expires_at, {} \
-                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
-                super::users::columns_of("u")
-            )
-        });
-        Ok(on_pool!(self, pool => sqlx::query_as(&SQL).bind(id_hash).fetch_optional(pool).await)?)
+        let sql = format!(
+            "SELECT s.mfa_pending, s.last_seen_at, s.expires_at, u.* FROM sessions s \
+             JOIN (SELECT {USER_COLUMNS} FROM users) u ON u.id = s.user_id WHERE s.id_hash = $1"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(id_hash).fetch_optional(pool).await)?)
     }
 
     pub async fn touch_session(&self, id_hash: &str, at: DateTime<Utc>) -> DbResult<()> {

@@ -47,17 +47,8 @@ pub struct UserChanges<'a> {
     pub disabled: Option<bool>,
 }
 
-const USER_COLUMNS: &str = "id, email, name, role, password_hash, must_change_password, restricted, \
+pub(super) const USER_COLUMNS: &str = "id, email, name, role, password_hash, must_change_password, restricted, \
      totp_secret, totp_pending_secret, totp_last_step, last_login_at, disabled_at, created_at, updated_at";
-
-/// [`USER_COLUMNS`] of the table named `alias` in a join.
-pub(super) fn columns_of(alias: &str) -> String {
-    USER_COLUMNS
-        .split(", ")
-        .map(|c| format!("{alias}.{}", c.trim()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 impl Db {
     /// True once any technician account exists (first-run setup is over).
