@@ -96,9 +96,16 @@ async fn a_key_works_as_bearer_authtoken_or_api_key_while_it_is_valid() {
         client(db, named("ACME Corp")).await;
         client(db, named("Globex")).await;
         let issued = key_of(db, tech, None).await;
-        let stored = db.api_key(&sha256_hex(&issued.key)).await.unwrap().unwrap();
-        assert_eq!(stored.last_four, issued.key[issued.key.len() - 4..]);
-        assert!(stored.last_used_at.is_none());
+        let stored = db
+            .api_key_use(&sha256_hex(&issued.key))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.user.id, tech, "the key is read with its owner");
+        assert!(stored.state.last_used_at.is_none());
+        let listed = db.list_api_keys().await.unwrap();
+        let (listed, _) = listed.iter().find(|(k, _)| k.id == stored.key_id).unwrap();
+        assert_eq!(listed.last_four, issued.key[issued.key.len() - 4..]);
 
         for how in [Present::Bearer, Present::AuthToken, Present::Query] {
             let (res, json) = read(&app, "", Some((&issued.key, how))).await;
@@ -108,8 +115,12 @@ async fn a_key_works_as_bearer_authtoken_or_api_key_while_it_is_valid() {
             assert_eq!(names(&json), ["ACME Corp", "Globex"]);
             assert_eq!(res.header("cache-control"), Some("no-store"));
         }
-        let used = db.api_key(&sha256_hex(&issued.key)).await.unwrap().unwrap();
-        assert!(used.last_used_at.is_some(), "a use is recorded");
+        let used = db
+            .api_key_use(&sha256_hex(&issued.key))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(used.state.last_used_at.is_some(), "a use is recorded");
 
         let (res, json) = read(&app, "", None).await;
         assert_refused(&res, &json, StatusCode::UNAUTHORIZED);

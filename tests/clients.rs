@@ -222,6 +222,15 @@ async fn recently_opened_clients_come_first_and_archived_ones_leave_the_list() {
             names(db, Scope::ALL, &search("charlie")).await,
             Vec::<String>::new()
         );
+        let active = db
+            .list_clients(Scope::ALL, user, &ClientFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            (active.total, active.rows.len()),
+            (2, 2),
+            "the kept count of active clients"
+        );
         let archived = ClientFilter {
             archived: Archived::Only,
             ..Default::default()

@@ -35,9 +35,9 @@ fn item((k, owner): (ApiKeyRow, String)) -> ApiKeyItem {
         owner,
         last_four: k.last_four,
         created_at: k.created_at.to_rfc3339(),
-        expires_at: k.expires_at.map(|t| t.to_rfc3339()),
-        last_used_at: k.last_used_at.map(|t| t.to_rfc3339()),
-        revoked: k.revoked_at.is_some(),
+        expires_at: k.state.expires_at.map(|t| t.to_rfc3339()),
+        last_used_at: k.state.last_used_at.map(|t| t.to_rfc3339()),
+        revoked: k.state.revoked_at.is_some(),
     }
 }
 

@@ -17,7 +17,7 @@ use {
     crate::error::FieldError,
     crate::server::auth::guard,
     crate::server::auth::session::Session,
-    crate::server::db::{AuditEntry, BulkField, ClientColumn},
+    crate::server::db::{AuditEntry, BulkField},
 };
 
 /// The client list with what its filters offer.
@@ -42,11 +42,12 @@ pub struct ContactList {
 pub async fn list_clients(#[server(default)] filter: ClientFilter) -> Result<ClientList, AppError> {
     let s = guard::require_user()?;
     let (db, scope) = (guard::db(), guard::scope(&s));
+    let (industries, referrals) = db.client_choices(scope).await?;
     Ok(ClientList {
         page: db.list_clients(scope, s.user.id, &filter).await?,
         tags: db.list_tags().await?,
-        industries: db.client_values(scope, ClientColumn::Industry).await?,
-        referrals: db.client_values(scope, ClientColumn::Referral).await?,
+        industries,
+        referrals,
         can_write: s.user.role().can_write(),
     })
 }

@@ -3,18 +3,21 @@
 # loopback and prints one table. Each route is measured next to the ceiling: the same server
 # answering the same bytes from memory (/bench/ceiling, see src/server/ceiling.rs).
 #   tests/benches/load.sh [--clients N] [--postgres] [--duration SECONDS] [--connections C]
-# Defaults: 100000 clients on SQLite, 10 s and 8 connections per route. --postgres uses
+#                         [--only TEXT]
+# Defaults: 100000 clients on SQLite, 10 s and 8 connections per route; --only measures the
+# routes whose name holds TEXT, without the browser part. --postgres uses
 # TEST_DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432/postgres). A seeded
 # SQLite file is kept in target/bench and reused by the next run with the same N.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-clients=100000 engine=sqlite duration=10 connections=8
+clients=100000 engine=sqlite duration=10 connections=8 only=""
 while [ $# -gt 0 ]; do
   case $1 in
     --clients) clients=$2; shift ;;
     --postgres) engine=postgres ;;
     --duration) duration=$2; shift ;;
     --connections) connections=$2; shift ;;
+    --only) only=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -107,6 +110,7 @@ ids=$(node -e 'let x = 1; const ids = [];
 results=()
 route() {
   local name=$1 path=$2 method=${3:-GET} body=${4:-} headers paths file line
+  [[ $name == *"$only"* ]] || return 0
   headers="Cookie: $cookie"$'\n'"Authorization: Bearer $key"$'\n'"Origin: $base"
   [ "$method" = GET ] || headers+=$'\n'"Content-Type: application/x-www-form-urlencoded"
   paths=$path
@@ -160,9 +164,11 @@ for r in "${results[@]}"; do
 done
 echo
 # The table is out before the browser part, so that a failure there loses nothing.
-echo "In Chromium, one technician, no other load:"
-timeout 600 node tests/benches/interaction.mjs "$base" bench@example.com "$password" "$key" \
-  || failures=1
+if [ -z "$only" ]; then
+  echo "In Chromium, one technician, no other load:"
+  timeout 600 node tests/benches/interaction.mjs "$base" bench@example.com "$password" "$key" \
+    || failures=1
+fi
 rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$server/status")
 echo
 echo "peak RSS: $((rss_kb / 1024)) MB · start to ready: $ready_ms ms · seed: $seed_time"

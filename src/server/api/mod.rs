@@ -9,7 +9,7 @@ mod rest;
 
 pub use rest::reference;
 
-use super::db::{Db, Scope, UserRow};
+use super::db::{Db, KeyUse, Scope, UserRow};
 use super::http::AppState;
 use crate::clients::model::ContactInput;
 use crate::clients::records::Editor;
@@ -53,18 +53,17 @@ pub async fn caller(
 ) -> Result<Caller, AppError> {
     let key = presented_key(headers, fallback).ok_or(AppError::Unauthorized)?;
     let now = chrono::Utc::now();
-    let row = db
-        .api_key(&super::auth::token::sha256_hex(key))
+    let KeyUse {
+        key_id,
+        state,
+        user,
+    } = db
+        .api_key_use(&super::auth::token::sha256_hex(key))
         .await?
-        .filter(|k| k.usable(now))
+        .filter(|k| k.state.usable(now) && k.user.disabled_at.is_none())
         .ok_or(AppError::Unauthorized)?;
-    let user = db
-        .user_by_id(row.user_id)
-        .await?
-        .filter(|u| u.disabled_at.is_none())
-        .ok_or(AppError::Unauthorized)?;
-    if row.use_is_news(now) {
-        db.touch_api_key(row.id, now).await?;
+    if state.use_is_news(now) {
+        db.touch_api_key(key_id, now).await?;
     }
     let scope = if user.restricted {
         Scope::user(user.id)

@@ -4,6 +4,7 @@
 use super::session::{ClientScope, CookiePolicy, Session};
 use crate::accounts::model::Role;
 use crate::error::AppError;
+pub use crate::server::db::MFA_REQUIRED_ROLES;
 use crate::server::db::{Actor, Db, DbResult, Origin, Scope};
 use crate::server::http::AppState;
 use axum::extract::{ConnectInfo, Request, State};
@@ -12,9 +13,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::{expect_context, use_context};
 use std::net::SocketAddr;
-
-/// Settings key: comma-separated roles that must use two-factor sign-in.
-pub const MFA_REQUIRED_ROLES: &str = "mfa_required_roles";
 
 /// Pages anyone may open.
 const PUBLIC_PAGES: &[&str] = &["/login", "/login/mfa", "/setup", "/logout"];
@@ -99,13 +97,16 @@ pub fn actor(session: &Session) -> Actor {
 
 /// The roles that must use two-factor sign-in.
 pub async fn mfa_required_roles(db: &Db) -> DbResult<Vec<Role>> {
-    Ok(db
-        .setting(MFA_REQUIRED_ROLES)
-        .await?
+    Ok(roles(db.setting(MFA_REQUIRED_ROLES).await?.as_deref()))
+}
+
+/// The roles of a [`MFA_REQUIRED_ROLES`] setting's value.
+pub fn roles(setting: Option<&str>) -> Vec<Role> {
+    setting
         .unwrap_or_default()
         .split(',')
         .filter_map(|r| r.parse().ok())
-        .collect())
+        .collect()
 }
 
 /// Middleware on page routes: where a visitor must go before they may see a page.
@@ -159,12 +160,7 @@ async fn page_redirect(
     if session.user.must_change_password {
         return Ok((path != "/account/password").then(|| "/account/password".into()));
     }
-    if session.user.totp_secret.is_none()
-        && path != "/account/mfa"
-        && mfa_required_roles(&state.db)
-            .await?
-            .contains(&session.user.role())
-    {
+    if session.mfa_enrolment_due && path != "/account/mfa" {
         return Ok(Some("/account/mfa".into()));
     }
     Ok(None)

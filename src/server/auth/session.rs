@@ -64,6 +64,8 @@ pub struct Session {
     pub user: UserRow,
     /// Password accepted, second step still to come.
     pub mfa_pending: bool,
+    /// The user has no second factor yet and their role must have one.
+    pub mfa_enrolment_due: bool,
     pub clients: ClientScope,
 }
 
@@ -103,10 +105,13 @@ pub async fn load(db: &Db, headers: &HeaderMap) -> DbResult<Option<Session>> {
     } else {
         ClientScope::All
     };
+    let mfa_enrolment_due = user.totp_secret.is_none()
+        && super::guard::roles(row.mfa_required_roles.as_deref()).contains(&user.role());
     Ok(Some(Session {
         id_hash,
         user,
         mfa_pending: row.mfa_pending,
+        mfa_enrolment_due,
         clients,
     }))
 }

@@ -1,6 +1,7 @@
 //! API keys. Only the SHA-256 of a key is stored, with its last four characters.
 
-use super::{Db, DbResult, Tx};
+use super::users::USER_COLUMNS;
+use super::{Db, DbResult, Tx, UserRow};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 
@@ -11,12 +12,30 @@ pub struct ApiKeyRow {
     pub name: String,
     pub last_four: String,
     pub created_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    pub state: KeyState,
+}
+
+/// A key presented to the API with its owner: every API request needs both, so they are read
+/// together.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeyUse {
+    pub key_id: i64,
+    #[sqlx(flatten)]
+    pub state: KeyState,
+    #[sqlx(flatten)]
+    pub user: UserRow,
+}
+
+/// What a use of a key checks and records.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeyState {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-impl ApiKeyRow {
+impl KeyState {
     /// Whether a use at `now` should be written: the last one written is a minute old. The
     /// check is made here, not by the UPDATE alone, because an UPDATE takes SQLite's write lock
     /// even when it changes nothing, and every API request would queue for it.
@@ -39,13 +58,14 @@ pub struct NewApiKey<'a> {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str =
-    "id, user_id, name, last_four, created_at, expires_at, last_used_at, revoked_at";
-
 impl Db {
-    /// The key whose SHA-256 is `key_hash`, usable or not.
-    pub async fn api_key(&self, key_hash: &str) -> DbResult<Option<ApiKeyRow>> {
-        let sql = format!("SELECT {COLUMNS} FROM api_keys WHERE key_hash = $1");
+    /// The key whose SHA-256 is `key_hash` with its owner, usable or not.
+    pub async fn api_key_use(&self, key_hash: &str) -> DbResult<Option<KeyUse>> {
+        let sql = format!(
+            "SELECT k.id AS key_id, k.expires_at, k.last_used_at, k.revoked_at, u.* \
+             FROM api_keys k JOIN (SELECT {USER_COLUMNS} FROM users) u ON u.id = k.user_id \
+             WHERE k.key_hash = $1"
+        );
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(key_hash).fetch_optional(pool).await)?)
     }
 

@@ -344,31 +344,35 @@ impl Search {
         }
     }
 
-    /// The same search with its hits found once, when there are no more than
-    /// [`MANY_MATCHES`]: a list page asks for them three times (count, recently opened, page),
-    /// and matching the index is what costs; reading a list of ids costs next to nothing.
+    /// The same search with its hits found once, when there are no more than [`COUNT_CAP`]
+    /// (the most a list counts): a list page asks for them three times (count, recently
+    /// opened, page), and matching the index is what costs; reading a list of ids costs next
+    /// to nothing.
     async fn pinned(self, db: &Db) -> DbResult<Self> {
         let Some(hits) = self.hits else {
             return Ok(self);
         };
         // The subquery alone, its two values renumbered $1 and $2. Its parts are joined by
-        // UNION ALL, so the reading stops once there are more than enough clients.
+        // UNION ALL, so the reading stops once there are more than enough clients. The ids
+        // come back as one JSON array, not one row each.
+        let (pinned, ids) = match db {
+            Db::Sqlite(_) => (PINNED_SQLITE, "json_group_array(client_id)"),
+            Db::Postgres(_) => (PINNED_POSTGRES, "CAST(json_agg(client_id) AS TEXT)"),
+        };
         let sql = format!(
-            "SELECT DISTINCT client_id FROM {} h LIMIT {}",
+            "SELECT COUNT(*), COALESCE({ids}, '[]') FROM \
+             (SELECT DISTINCT client_id FROM {} h LIMIT {}) d",
             hits.replace("$10", "$2").replace("$9", "$1"),
-            MANY_MATCHES + 1
+            COUNT_CAP + 1
         );
-        let ids: Vec<i64> = on_pool!(db, pool => sqlx::query_scalar(&sql)
-            .bind(&self.index).bind(&self.pattern).fetch_all(pool).await)?;
-        if ids.len() as i64 > MANY_MATCHES {
+        let (found, ids): (i64, String) = on_pool!(db, pool => sqlx::query_as(&sql)
+            .bind(&self.index).bind(&self.pattern).fetch_one(pool).await)?;
+        if found > COUNT_CAP {
             return Ok(self);
         }
         Ok(Search {
-            hits: Some(match db {
-                Db::Sqlite(_) => PINNED_SQLITE,
-                Db::Postgres(_) => PINNED_POSTGRES,
-            }),
-            index: Some(serde_json::to_string(&ids).unwrap_or_default()),
+            hits: Some(pinned),
+            index: Some(ids),
             pattern: None,
         })
     }
@@ -431,6 +435,13 @@ macro_rules! bind_api {
 }
 
 impl Db {
+    /// How many active clients there are: the number the migrations' triggers keep
+    /// (migration 0012), one row instead of a count of every client.
+    async fn active_clients(&self) -> DbResult<i64> {
+        let sql = "SELECT active FROM client_count";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await)?)
+    }
+
     /// How many clients there are, archived ones included.
     pub async fn client_count(&self) -> DbResult<i64> {
         let sql = "SELECT COUNT(*) FROM clients";
@@ -476,9 +487,19 @@ impl Db {
     ) -> DbResult<ListPage<ClientRow>> {
         let mut b = ListBinds::new(self, f);
         b.search = b.search.pinned(self).await?;
-        let count = ListSql::new(f.sort, &b.filter(f, false)).count;
-        let total: i64 = on_pool!(self, pool => bind_list!(sqlx::query_scalar(&count), scope, f, b)
-            .fetch_one(pool).await)?;
+        let unfiltered = ClientFilter {
+            sort: f.sort,
+            page: f.page,
+            size: f.size,
+            ..ClientFilter::default()
+        };
+        let total = if scope.restricted_user.is_none() && *f == unfiltered {
+            self.active_clients().await?.min(COUNT_CAP + 1)
+        } else {
+            let count = ListSql::new(f.sort, &b.filter(f, false)).count;
+            on_pool!(self, pool => bind_list!(sqlx::query_scalar(&count), scope, f, b)
+                .fetch_one(pool).await)?
+        };
         // A search that many clients match reads the clients in name order and keeps those
         // that match until the page is full, instead of reading and sorting every match.
         let many = total > MANY_MATCHES && matches!(f.sort, ClientSort::Name | ClientSort::Recent);
@@ -587,8 +608,7 @@ impl Db {
     /// migrations' triggers keep (migration 0012); else counted.
     pub async fn api_client_count(&self, scope: Scope, q: &ClientQuery) -> DbResult<i64> {
         if scope.restricted_user.is_none() && *q == ClientQuery::default() {
-            let sql = "SELECT active FROM client_count";
-            return Ok(on_pool!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await)?);
+            return self.active_clients().await;
         }
         let (filter, search) = q.filter(self);
         let sql = ClientQuery::count_sql(&filter);
@@ -644,31 +664,36 @@ impl Db {
             .bind(scope.restricted_user).bind(&key).bind(&domain).fetch_all(pool).await)?)
     }
 
-    /// Distinct values of a text column, for filter choices.
-    pub async fn client_values(&self, scope: Scope, column: ClientColumn) -> DbResult<Vec<String>> {
-        let col = match column {
-            ClientColumn::Industry => "industry",
-            ClientColumn::Referral => "referral",
-        };
+    /// The list filter's choices: the distinct industries and referral sources (up to 200
+    /// each), read in one query.
+    pub async fn client_choices(&self, scope: Scope) -> DbResult<(Vec<String>, Vec<String>)> {
         // Over every client, each next value is one index seek past the last, not a read of
         // every row; a restricted technician's few clients are read directly.
-        Ok(match scope.restricted_user {
-            None => {
-                let sql = format!(
-                    "WITH RECURSIVE v(x) AS (SELECT MIN({col}) FROM clients WHERE {col} > '' \
-                     UNION ALL SELECT (SELECT MIN({col}) FROM clients WHERE {col} > v.x) FROM v \
-                     WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL LIMIT 200"
-                );
-                on_pool!(self, pool => sqlx::query_scalar(&sql).fetch_all(pool).await)?
+        let values = |col: &str| match scope.restricted_user {
+            None => format!(
+                "SELECT '{col}' AS list, x FROM (WITH RECURSIVE v(x) AS \
+                 (SELECT MIN({col}) FROM clients WHERE {col} > '' UNION ALL \
+                 SELECT (SELECT MIN({col}) FROM clients WHERE {col} > v.x) FROM v \
+                 WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL LIMIT 200) {col}s"
+            ),
+            Some(_) => format!(
+                "SELECT '{col}' AS list, x FROM (SELECT DISTINCT c.{col} AS x FROM clients c \
+                 WHERE {SCOPE} AND c.{col} <> '' ORDER BY c.{col} LIMIT 200) {col}s"
+            ),
+        };
+        let sql = format!("{} UNION ALL {}", values("industry"), values("referral"));
+        let rows: Vec<(String, String)> = on_pool!(self, pool => {
+            let q = sqlx::query_as(&sql);
+            match scope.restricted_user {
+                Some(user) => q.bind(user),
+                None => q,
             }
-            Some(user) => {
-                let sql = format!(
-                    "SELECT DISTINCT c.{col} FROM clients c WHERE {SCOPE} AND c.{col} <> '' \
-                     ORDER BY c.{col} LIMIT 200"
-                );
-                on_pool!(self, pool => sqlx::query_scalar(&sql).bind(user).fetch_all(pool).await)?
-            }
-        })
+            .fetch_all(pool)
+            .await
+        })?;
+        let (industries, referrals) = rows.into_iter().partition(|(list, _)| list == "industry");
+        let second = |v: Vec<(String, String)>| v.into_iter().map(|(_, x)| x).collect();
+        Ok((second(industries), second(referrals)))
     }
 
     /// Remembers that `user` opened `client` (the list's default order).
@@ -679,12 +704,6 @@ impl Db {
             .execute(pool).await.map(|_| ()))?;
         Ok(())
     }
-}
-
-#[derive(Clone, Copy, Debug)]
-pub enum ClientColumn {
-    Industry,
-    Referral,
 }
 
 /// The derived values the list filter binds.

@@ -22,15 +22,16 @@ mod tx;
 mod users;
 mod window;
 
-pub use api_keys::{ApiKeyRow, NewApiKey};
+pub use api_keys::{ApiKeyRow, KeyState, KeyUse, NewApiKey};
 pub use audit::{Actor, AuditEntry, Origin};
-pub use clients::{BulkField, ClientColumn, ClientQuery, Scope};
+pub use clients::{BulkField, ClientQuery, Scope};
 pub use contacts::{ContactLookup, ContactQuery, EmailOwner};
 pub use imports::{ClientKey, ImportRow};
 pub use locations::LocationQuery;
 pub use portal::{PortalContact, PortalSessionRow, TokenPurpose};
 pub use search::PausedIndex;
 pub use sessions::{NewSession, SessionRow};
+pub use settings::MFA_REQUIRED_ROLES;
 pub use throttle::Limit;
 pub use tickets::{Author, NewTicket, TicketChanges, TicketScope};
 pub use tombstones::Tombstone;
@@ -123,16 +124,29 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
             // Each connection is a thread that every query hands over to and back from; more
-            // of them than twice the cores only added thread switches and page caches.
+            // of them than twice the cores only added thread switches and page caches. An
+            // embedded connection cannot drop, so it is not pinged (one hand-over) per query.
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            // A connection is pinged before use only after it sat idle: pinging each time made
+            // every query two round trips, and a server restart is what the check is for.
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(5))
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > Duration::from_secs(30) {
+                            sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect(url)
                 .await?;
             Ok(Db::Postgres(pool))
@@ -173,10 +187,12 @@ impl Db {
 
     /// Brings PostgreSQL's planner statistics up to date after a bulk load (autovacuum would,
     /// but only later): without them it guesses a few rows for a large table and reads it
-    /// whole. SQLite keeps none unless asked, and plans by its indexes.
+    /// whole. The vacuum also moves the trigram index's pending entries into the index proper
+    /// (until then every search reads them all). SQLite keeps no statistics unless asked, and
+    /// plans by its indexes.
     pub async fn refresh_statistics(&self) -> DbResult<()> {
         if let Db::Postgres(pool) = self {
-            sqlx::query("ANALYZE").execute(pool).await?;
+            sqlx::query("VACUUM ANALYZE").execute(pool).await?;
         }
         Ok(())
     }

@@ -1,16 +1,19 @@
 //! Technician sessions. Only the SHA-256 of a session id is stored.
 
+use super::settings::MFA_REQUIRED_ROLES;
 use super::users::USER_COLUMNS;
 use super::{Db, DbResult, UserRow};
 use crate::on_pool;
 use chrono::{DateTime, Utc};
 
-/// A session with its user: every signed-in request needs both, so they are read together.
+/// A session with its user and the roles that must use two-factor sign-in: every signed-in
+/// page needs all three, so they are read together.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
     pub mfa_pending: bool,
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    pub mfa_required_roles: Option<String>,
     #[sqlx(flatten)]
     pub user: UserRow,
 }
@@ -45,10 +48,13 @@ impl Db {
 
     pub async fn session(&self, id_hash: &str) -> DbResult<Option<SessionRow>> {
         let sql = format!(
-            "SELECT s.mfa_pending, s.last_seen_at, s.expires_at, u.* FROM sessions s \
-             JOIN (SELECT {USER_COLUMNS} FROM users) u ON u.id = s.user_id WHERE s.id_hash = $1"
+            "SELECT s.mfa_pending, s.last_seen_at, s.expires_at, \
+             (SELECT value FROM settings WHERE name = $2) AS mfa_required_roles, u.* \
+             FROM sessions s JOIN (SELECT {USER_COLUMNS} FROM users) u ON u.id = s.user_id \
+             WHERE s.id_hash = $1"
         );
-        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(id_hash).fetch_optional(pool).await)?)
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(id_hash).bind(MFA_REQUIRED_ROLES).fetch_optional(pool).await)?)
     }
 
     pub async fn touch_session(&self, id_hash: &str, at: DateTime<Utc>) -> DbResult<()> {

@@ -3,6 +3,9 @@
 use super::{Db, DbResult};
 use crate::on_pool;
 
+/// Settings key: comma-separated roles that must use two-factor sign-in.
+pub const MFA_REQUIRED_ROLES: &str = "mfa_required_roles";
+
 impl Db {
     pub async fn setting(&self, name: &str) -> DbResult<Option<String>> {
         let sql = "SELECT value FROM settings WHERE name = $1";
