@@ -344,10 +344,11 @@ impl Search {
         }
     }
 
-    /// The same search with its hits found once, when there are no more than [`COUNT_CAP`]
-    /// (the most a list counts): a list page asks for them three times (count, recently
-    /// opened, page), and matching the index is what costs; reading a list of ids costs next
-    /// to nothing.
+    /// The same search with its hits found once, when there are no more than
+    /// [`MANY_MATCHES`]: a list page asks for them three times (count, recently opened, page),
+    /// and matching the index is what costs; reading a list of ids costs next to nothing. (With
+    /// thousands, it does not: PostgreSQL, which cannot know the list's length, joins each
+    /// client to the whole list.)
     async fn pinned(self, db: &Db) -> DbResult<Self> {
         let Some(hits) = self.hits else {
             return Ok(self);
@@ -363,11 +364,11 @@ impl Search {
             "SELECT COUNT(*), COALESCE({ids}, '[]') FROM \
              (SELECT DISTINCT client_id FROM {} h LIMIT {}) d",
             hits.replace("$10", "$2").replace("$9", "$1"),
-            COUNT_CAP + 1
+            MANY_MATCHES + 1
         );
         let (found, ids): (i64, String) = on_pool!(db, pool => sqlx::query_as(&sql)
             .bind(&self.index).bind(&self.pattern).fetch_one(pool).await)?;
-        if found > COUNT_CAP {
+        if found > MANY_MATCHES {
             return Ok(self);
         }
         Ok(Search {
