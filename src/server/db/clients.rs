@@ -344,11 +344,11 @@ impl Search {
         }
     }
 
-    /// The same search with its hits found once, when there are no more than
-    /// [`MANY_MATCHES`]: a list page asks for them three times (count, recently opened, page),
-    /// and matching the index is what costs; reading a list of ids costs next to nothing. (With
-    /// thousands, it does not: PostgreSQL, which cannot know the list's length, joins each
-    /// client to the whole list.)
+    /// The same search with its hits found once, when there are not too many: a list page asks
+    /// for them three times (count, recently opened, page), and matching the index is what
+    /// costs; reading a list of ids costs little. SQLite takes up to [`COUNT_CAP`] of them;
+    /// PostgreSQL only [`MANY_MATCHES`]: it cannot know a list's length, and joined each client
+    /// to a list of thousands in turn (2 s for a common surname's page).
     async fn pinned(self, db: &Db) -> DbResult<Self> {
         let Some(hits) = self.hits else {
             return Ok(self);
@@ -356,19 +356,23 @@ impl Search {
         // The subquery alone, its two values renumbered $1 and $2. Its parts are joined by
         // UNION ALL, so the reading stops once there are more than enough clients. The ids
         // come back as one JSON array, not one row each.
-        let (pinned, ids) = match db {
-            Db::Sqlite(_) => (PINNED_SQLITE, "json_group_array(client_id)"),
-            Db::Postgres(_) => (PINNED_POSTGRES, "CAST(json_agg(client_id) AS TEXT)"),
+        let (pinned, ids, most) = match db {
+            Db::Sqlite(_) => (PINNED_SQLITE, "json_group_array(client_id)", COUNT_CAP),
+            Db::Postgres(_) => (
+                PINNED_POSTGRES,
+                "CAST(json_agg(client_id) AS TEXT)",
+                MANY_MATCHES,
+            ),
         };
         let sql = format!(
             "SELECT COUNT(*), COALESCE({ids}, '[]') FROM \
              (SELECT DISTINCT client_id FROM {} h LIMIT {}) d",
             hits.replace("$10", "$2").replace("$9", "$1"),
-            MANY_MATCHES + 1
+            most + 1
         );
         let (found, ids): (i64, String) = on_pool!(db, pool => sqlx::query_as(&sql)
             .bind(&self.index).bind(&self.pattern).fetch_one(pool).await)?;
-        if found > MANY_MATCHES {
+        if found > most {
             return Ok(self);
         }
         Ok(Search {
