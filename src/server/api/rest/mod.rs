@@ -210,12 +210,15 @@ fn fill<T: Serialize + DeserializeOwned>(
     call::fill(base, given, names)
 }
 
-/// The record's fields under the API's names: `fields` serialised, renamed by `names`.
+/// The record's fields under the API's names: `fields` serialised, renamed by `names` (each
+/// value moved, not copied: a list page shapes hundreds of records).
 fn shaped<T: Serialize>(fields: &T, names: &[(&str, &str)]) -> Map<String, Value> {
-    let record = serde_json::to_value(fields).unwrap_or_default();
+    let Ok(Value::Object(mut record)) = serde_json::to_value(fields) else {
+        return Map::new();
+    };
     names
         .iter()
-        .map(|(theirs, ours)| (theirs.to_string(), record[*ours].clone()))
+        .map(|(theirs, ours)| (theirs.to_string(), record.remove(*ours).unwrap_or_default()))
         .collect()
 }
 
