@@ -5,7 +5,10 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::server::{auth::guard, db::AuditEntry};
+use crate::server::{
+    auth::guard,
+    db::{AuditEntry, MFA_REQUIRED_ROLES},
+};
 
 #[server(prefix = "/rpc", endpoint = "mfa_required")]
 pub async fn mfa_required() -> Result<Vec<Role>, AppError> {
@@ -39,7 +42,7 @@ pub async fn set_mfa_required(
         .map(|r| r.as_str())
         .collect::<Vec<_>>()
         .join(",");
-    db.put_setting(guard::MFA_REQUIRED_ROLES, &value).await?;
+    db.put_setting(MFA_REQUIRED_ROLES, &value).await?;
     db.audit(
         &AuditEntry::new(guard::actor(&session), "settings.update", guard::origin()).change(
             "mfa_required_roles",

@@ -4,8 +4,7 @@
 use super::session::{ClientScope, CookiePolicy, Session};
 use crate::accounts::model::Role;
 use crate::error::AppError;
-pub use crate::server::db::MFA_REQUIRED_ROLES;
-use crate::server::db::{Actor, Db, DbResult, Origin, Scope};
+use crate::server::db::{Actor, Db, DbResult, Origin, Scope, MFA_REQUIRED_ROLES};
 use crate::server::http::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, request::Parts, HeaderMap, Method};
