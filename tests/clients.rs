@@ -726,6 +726,8 @@ async fn edits_bulk_actions_and_archiving_are_audited_per_record() {
             ..Default::default()
         };
         assert_eq!(names(db, Scope::ALL, &tagged).await.len(), 2);
+        let page = db.list_clients(Scope::ALL, 0, &tagged).await.unwrap();
+        assert!(page.rows.iter().all(|r| r.tag_ids == [managed]), "{page:?}");
         let res = call(
             &app,
             "bulk_clients",

@@ -603,9 +603,14 @@ async fn the_openapi_document_covers_every_operation_and_the_fields_the_api_take
         )
         .await;
         assert_status(&res, StatusCode::CREATED);
+        let client = json["client"]["id"].as_i64().unwrap();
+        let wile = json!({"contact": {"client_id": client, "name": "Wile E. Coyote"}});
+        let (res, contact) = rest(&app, Method::POST, "contacts", &key, Some(wile)).await;
+        assert_status(&res, StatusCode::CREATED);
         for (schema, record) in [
             ("Client", &json["client"]),
             ("Location", &json["client"]["primary_location"]),
+            ("Contact", &contact["contact"]),
         ] {
             let documented: Vec<&String> = schemas[schema]["properties"]
                 .as_object()
@@ -615,7 +620,7 @@ async fn the_openapi_document_covers_every_operation_and_the_fields_the_api_take
             let answered: Vec<&String> = record.as_object().unwrap().keys().collect();
             assert_eq!(documented, answered, "{schema}");
         }
-        let id = json["client"]["id"].as_i64().unwrap();
+        let id = client;
         let mut change = serde_json::Map::new();
         for (field, kind) in schemas["ClientFields"]["properties"].as_object().unwrap() {
             if field == "active" {

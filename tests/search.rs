@@ -7,7 +7,7 @@ mod common;
 use axum::http::StatusCode;
 use common::web::{app, call, get};
 use docket::accounts::model::Role;
-use docket::clients::model::{ClientInput, ContactInput, LocationInput};
+use docket::clients::model::{ClientFilter, ClientInput, ClientSort, ContactInput, LocationInput};
 use docket::search::Results;
 use docket::server::db::{Db, Scope};
 
@@ -113,6 +113,24 @@ async fn search_finds_any_part_near_misses_and_follows_every_write() {
             !hits.is_empty() && hits.iter().all(|(_, t)| t.contains("Studios BV")),
             "{hits:?}"
         );
+        // The client list's search holds the words as typed, together and in order.
+        for (q, want) in [
+            (
+                "studios bv",
+                vec!["Larsen Studios BV", "Larsen Studios BV 2"],
+            ),
+            ("Larsen Studios BV 2", vec!["Larsen Studios BV 2"]),
+            ("bv studios", vec![]),
+        ] {
+            let filter = ClientFilter {
+                q: Some(q.into()),
+                sort: ClientSort::Name,
+                ..ClientFilter::default()
+            };
+            let page = db.list_clients(all, 0, &filter).await.unwrap();
+            let names: Vec<_> = page.rows.iter().map(|r| r.name.as_str()).collect();
+            assert_eq!(names, want, "{q}");
+        }
         assert!(has(
             &found(db, all, "orporat").await,
             "client",

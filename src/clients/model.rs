@@ -485,7 +485,8 @@ pub struct ClientRow {
     pub industry: String,
     pub primary_contact: Option<String>,
     pub city: Option<String>,
-    pub tags: Vec<Tag>,
+    /// Named by the list's tags.
+    pub tag_ids: Vec<i64>,
     pub contacts: i64,
     pub locations: i64,
     pub archived: bool,

@@ -213,7 +213,7 @@ fn ClientTable(
                                         </td>
                                         <td>{row.primary_contact.clone()}</td>
                                         <td>{row.city.clone()}</td>
-                                        <td>{tag_chips(row.tags.clone())}</td>
+                                        <td>{tag_chips(client_tags.iter().filter(|t| row.tag_ids.contains(&t.id)).cloned().collect())}</td>
                                         <td class="num">{row.contacts}</td>
                                         <td class="num">{row.locations}</td>
                                     </tr>

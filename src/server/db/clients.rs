@@ -3,7 +3,7 @@
 //! Every read takes a `Scope`: a restricted technician sees only the clients assigned to them.
 
 use super::window::given;
-use super::{like_pattern, placeholders, Db, DbResult, Tx, Window};
+use super::{like_pattern, placeholders, Db, DbResult, TrigramMatch, Tx, Window};
 use crate::bind_window;
 use crate::clients::model::{
     domain_of, format_money, name_key, parse_days, parse_money, Archived, Client, ClientFilter,
@@ -113,6 +113,7 @@ struct ListDbRow {
     city: Option<String>,
     contacts: i64,
     locations: i64,
+    tag_ids: Option<String>,
 }
 
 /// Which archived clients a list shows, written out so that the planner sees
@@ -165,14 +166,16 @@ const NO_SEARCH: &str = " AND CAST($9 AS TEXT) IS NULL AND CAST($10 AS TEXT) IS 
 /// More matches than this, and a name-ordered page is found by scanning clients in name order.
 const MANY_MATCHES: i64 = 1000;
 
-/// The list's columns of the clients with the given ids ($1 on).
+/// The list's columns of the clients with the given ids ($1 on); their tags' ids joined by
+/// commas (the page names them from the tags it lists).
 fn list_rows_sql(n: usize) -> String {
     format!(
         "SELECT c.id, c.name, c.lead, c.industry, c.archived_at IS NOT NULL AS archived, \
          (SELECT k.name FROM contacts k WHERE k.client_id = c.id AND k.is_primary AND k.archived_at IS NULL) AS primary_contact, \
          (SELECT l.city FROM locations l WHERE l.client_id = c.id AND l.is_primary AND l.archived_at IS NULL) AS city, \
          (SELECT COUNT(*) FROM contacts k WHERE k.client_id = c.id AND k.archived_at IS NULL) AS contacts, \
-         (SELECT COUNT(*) FROM locations l WHERE l.client_id = c.id AND l.archived_at IS NULL) AS locations \
+         (SELECT COUNT(*) FROM locations l WHERE l.client_id = c.id AND l.archived_at IS NULL) AS locations, \
+         (SELECT string_agg(CAST(x.tag_id AS TEXT), ',') FROM client_tags x WHERE x.client_id = c.id) AS tag_ids \
          FROM clients c WHERE c.id IN ({})",
         placeholders(1, n)
     )
@@ -364,14 +367,31 @@ impl Search {
                 MANY_MATCHES,
             ),
         };
+        let mut hits = hits.replace("$10", "$2").replace("$9", "$1");
+        // PostgreSQL asks its trigram index for the words of the text ($3 on, TrigramMatch).
+        let text = self
+            .pattern
+            .as_deref()
+            .unwrap_or_default()
+            .trim_matches('%');
+        let words = TrigramMatch::new(&[text.to_string()]);
+        if matches!(db, Db::Postgres(_)) {
+            hits = hits.replace("body LIKE $2", &format!("({})", words.sql("body", 3)));
+        }
         let sql = format!(
             "SELECT COUNT(*), COALESCE({ids}, '[]') FROM \
-             (SELECT DISTINCT client_id FROM {} h LIMIT {}) d",
-            hits.replace("$10", "$2").replace("$9", "$1"),
+             (SELECT DISTINCT client_id FROM {hits} h LIMIT {}) d",
             most + 1
         );
-        let (found, ids): (i64, String) = on_pool!(db, pool => sqlx::query_as(&sql)
-            .bind(&self.index).bind(&self.pattern).fetch_one(pool).await)?;
+        let (found, ids): (i64, String) = on_pool!(db, pool => {
+            let mut q = sqlx::query_as(&sql).bind(&self.index).bind(&self.pattern);
+            if matches!(db, Db::Postgres(_)) {
+                for value in words.values() {
+                    q = q.bind(value);
+                }
+            }
+            q.fetch_one(pool).await
+        })?;
         if found > most {
             return Ok(self);
         }
@@ -555,11 +575,15 @@ impl Db {
             q.fetch_all(pool).await
         })?;
         rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
-        let mut tags = self.tags_of("client", ids).await?;
         Ok(rows
             .into_iter()
             .map(|r| ClientRow {
-                tags: take_tags(&mut tags, r.id),
+                tag_ids: r
+                    .tag_ids
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|id| id.parse().ok())
+                    .collect(),
                 id: r.id,
                 name: r.name,
                 lead: r.lead,

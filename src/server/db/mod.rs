@@ -209,6 +209,58 @@ fn like_pattern(text: &str) -> Option<String> {
     (!t.is_empty()).then(|| format!("%{t}%"))
 }
 
+/// How PostgreSQL's trigram index is asked for texts (lower case): a `LIKE` per word of three
+/// or more letters, and a text of several words checked as typed on the rows they find. One
+/// pattern across words reads several times more of the index (its trigrams span the spaces
+/// and include the most common ones) than its words do one by one. A text without such a word
+/// is matched whole.
+struct TrigramMatch {
+    /// `LIKE` patterns, which the index serves.
+    likes: Vec<String>,
+    /// Texts checked as typed (`strpos`, which the index does not serve).
+    typed: Vec<String>,
+}
+
+impl TrigramMatch {
+    fn new(texts: &[String]) -> Self {
+        let mut m = TrigramMatch {
+            likes: Vec::new(),
+            typed: Vec::new(),
+        };
+        for text in texts {
+            let text = text.replace(['\\', '%', '_'], "");
+            let words: Vec<&str> = text
+                .split_whitespace()
+                .filter(|w| w.chars().count() >= crate::search::MIN_LENGTH)
+                .collect();
+            if words.is_empty() {
+                m.likes.push(format!("%{}%", text.trim()));
+                continue;
+            }
+            m.likes.extend(words.iter().map(|w| format!("%{w}%")));
+            if text.split_whitespace().nth(1).is_some() {
+                m.typed.push(text.trim().to_string());
+            }
+        }
+        m.likes.sort();
+        m.likes.dedup();
+        m
+    }
+
+    /// The condition on `column`, its values numbered from `$first` in [`TrigramMatch::values`]'
+    /// order.
+    fn sql(&self, column: &str, first: usize) -> String {
+        let likes = (0..self.likes.len()).map(|i| format!("{column} LIKE ${}", first + i));
+        let typed = (0..self.typed.len())
+            .map(|i| format!("strpos({column}, ${}) > 0", first + self.likes.len() + i));
+        likes.chain(typed).collect::<Vec<_>>().join(" AND ")
+    }
+
+    fn values(&self) -> impl Iterator<Item = &String> {
+        self.likes.iter().chain(&self.typed)
+    }
+}
+
 /// `$start, $start+1, ...`: `n` numbered placeholders for an `IN (...)` list.
 fn placeholders(start: usize, n: usize) -> String {
     (start..start + n)

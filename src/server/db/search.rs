@@ -2,7 +2,7 @@
 //! PostgreSQL `pg_trgm`): every term must appear somewhere in a record's text; when that finds
 //! nothing, near misses are looked for, ranked by how many trigrams they share.
 
-use super::{Db, DbResult, Scope};
+use super::{Db, DbResult, Scope, TrigramMatch};
 use crate::search::{Hit, MIN_LENGTH};
 
 #[derive(sqlx::FromRow)]
@@ -194,22 +194,20 @@ impl Db {
                     .await?
             }
             Db::Postgres(pool) => {
-                // One LIKE per string ($4 on), which the trigram index serves (an array of
-                // patterns it does not).
-                let likes: Vec<String> = (0..strings.len())
-                    .map(|i| format!("s.body LIKE ${}", i + 4))
-                    .collect();
+                // One condition per pattern ($4 on), which the trigram index serves (an array
+                // of patterns it does not).
+                let found = TrigramMatch::new(strings);
                 let sql = format!(
                     "{} AND {} ORDER BY word_similarity($2, s.body) DESC, s.id LIMIT $3",
                     hit_select("search_index s"),
-                    likes.join(" AND ")
+                    found.sql("s.body", 4)
                 );
                 let mut q = sqlx::query_as(&sql)
                     .bind(scope.restricted_user)
                     .bind(whole)
                     .bind(LIMIT);
-                for s in strings {
-                    q = q.bind(format!("%{s}%"));
+                for value in found.values() {
+                    q = q.bind(value);
                 }
                 q.fetch_all(pool).await?
             }

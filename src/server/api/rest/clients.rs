@@ -2,7 +2,7 @@
 
 use super::{
     active, delete_record, editor, fill, id_or_null, listing, offset, paging, reader, record,
-    set_active, shaped, stamps, window,
+    set_active, window, Stamps,
 };
 use super::{locations, Answer};
 use crate::clients::model::{Client, ClientInput, Location, NewClient};
@@ -12,6 +12,7 @@ use crate::server::api::call::{renamed, Req};
 use crate::server::db::{ClientQuery, Db, Scope};
 use axum::extract::Path;
 use axum::http::StatusCode;
+use serde::Serialize;
 use serde_json::Value;
 
 /// The API's name for each field, and Docket's.
@@ -55,8 +56,10 @@ pub async fn list(call: Req) -> Answer {
         .await?;
     let total = call.db.api_client_count(scope, &query).await?;
     let last = found.last().map(|c| (c.updated_at.as_str(), c.id));
-    let rows = rows(&call.db, &found).await?;
-    listing("clients", rows, total, paging, &query.window, last)
+    let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
+    let primary = call.db.primary_locations(&ids).await?;
+    let rows: Vec<Record> = found.iter().map(|c| row(c, &primary)).collect();
+    listing("clients", &rows, total, paging, &query.window, last)
 }
 
 pub async fn one(Path(id): Path<i64>, call: Req) -> Answer {
@@ -130,35 +133,65 @@ fn merged(client: Option<AppError>, location: Option<AppError>) -> AppError {
 
 async fn answer(db: &Db, scope: Scope, id: i64, status: StatusCode) -> Answer {
     let client = db.client(scope, id).await?.ok_or(AppError::NotFound)?;
-    let row = rows(db, &[client]).await?.pop().unwrap_or_default();
-    record(status, "client", row)
+    let primary = db.primary_locations(&[id]).await?;
+    record(status, "client", row(&client, &primary))
 }
 
-/// Clients under the API's names, with their tags' names and primary locations.
-async fn rows(db: &Db, clients: &[Client]) -> Result<Vec<Value>, AppError> {
-    let ids: Vec<i64> = clients.iter().map(|c| c.id).collect();
-    let primary = db.primary_locations(&ids).await?;
-    Ok(clients
-        .iter()
-        .map(|c| row(c, primary.iter().find(|l| l.client_id == c.id)))
-        .collect())
+/// A client as the API answers it: [`FIELDS`], its tags' names, its primary location.
+#[derive(Serialize)]
+struct Record<'a> {
+    name: &'a str,
+    lead: bool,
+    industry: &'a str,
+    referral: &'a str,
+    website: &'a str,
+    currency: &'a str,
+    hourly_rate: &'a str,
+    net_terms: i64,
+    tax_id: &'a str,
+    abbreviation: &'a str,
+    account_code: &'a str,
+    invoice_email: &'a str,
+    invoice_reminders: bool,
+    show_location_on_invoice: bool,
+    trading_name: &'a str,
+    domain: &'a str,
+    colour: &'a str,
+    parent_id: Option<i64>,
+    notes: &'a str,
+    tags: Vec<&'a str>,
+    primary_location: Option<locations::Record<'a>>,
+    #[serde(flatten)]
+    stamps: Stamps<'a>,
 }
 
-fn row(c: &Client, primary: Option<&Location>) -> Value {
-    let mut out = shaped(&c.fields, FIELDS);
-    out.insert(
-        "net_terms".into(),
-        c.fields.net_terms.parse::<i64>().unwrap_or(0).into(),
-    );
-    out.insert("parent_id".into(), id_or_null(&c.fields.parent_id));
-    out.insert(
-        "tags".into(),
-        c.tags.iter().map(|t| t.name.clone()).collect(),
-    );
-    out.insert(
-        "primary_location".into(),
-        primary.map_or(Value::Null, locations::row),
-    );
-    stamps(&mut out, c.id, &c.created_at, &c.updated_at, &c.archived_at);
-    Value::Object(out)
+fn row<'a>(c: &'a Client, primary: &'a [Location]) -> Record<'a> {
+    let f = &c.fields;
+    Record {
+        name: &f.name,
+        lead: f.lead,
+        industry: &f.industry,
+        referral: &f.referral,
+        website: &f.website,
+        currency: &f.currency,
+        hourly_rate: &f.hourly_rate,
+        net_terms: f.net_terms.parse().unwrap_or(0),
+        tax_id: &f.tax_id,
+        abbreviation: &f.abbreviation,
+        account_code: &f.account_code,
+        invoice_email: &f.invoice_email,
+        invoice_reminders: f.invoice_reminders,
+        show_location_on_invoice: f.show_location_on_invoice,
+        trading_name: &f.trading_name,
+        domain: &f.domain,
+        colour: &f.colour,
+        parent_id: id_or_null(&f.parent_id),
+        notes: &f.notes,
+        tags: c.tags.iter().map(|t| t.name.as_str()).collect(),
+        primary_location: primary
+            .iter()
+            .find(|l| l.client_id == c.id)
+            .map(locations::row),
+        stamps: Stamps::new(c.id, &c.created_at, &c.updated_at, &c.archived_at),
+    }
 }

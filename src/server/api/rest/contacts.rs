@@ -3,7 +3,7 @@
 use super::Answer;
 use super::{
     active, delete_record, editor, fill, id_or_null, listing, offset, paging, reader, record,
-    set_active, shaped, stamps, window,
+    set_active, window, Stamps,
 };
 use crate::clients::model::{Contact, ContactInput};
 use crate::clients::records::RecordKind;
@@ -13,6 +13,7 @@ use crate::server::api::refuse_taken_email;
 use crate::server::db::ContactQuery;
 use axum::extract::Path;
 use axum::http::StatusCode;
+use serde::Serialize;
 use serde_json::Value;
 
 /// The API's name for each field, and Docket's.
@@ -50,8 +51,8 @@ pub async fn list(call: Req) -> Answer {
         .await?;
     let total = call.db.api_contact_count(scope, &query).await?;
     let last = found.last().map(|k| (k.updated_at.as_str(), k.id));
-    let rows = found.iter().map(row).collect();
-    listing("contacts", rows, total, paging, &query.window, last)
+    let rows: Vec<Record> = found.iter().map(row).collect();
+    listing("contacts", &rows, total, paging, &query.window, last)
 }
 
 /// A contact: `{"contact": {"client_id": N, ...}}`; an email another contact has is refused
@@ -114,15 +115,48 @@ async fn answer(
     record(status, "contact", row(&contact))
 }
 
-fn row(k: &Contact) -> Value {
-    let mut out = shaped(&k.fields, FIELDS);
-    out.insert("client_id".into(), k.client_id.into());
-    out.insert("location_id".into(), id_or_null(&k.fields.location_id));
-    out.insert("auth_method".into(), k.fields.auth_method().into());
-    out.insert(
-        "tags".into(),
-        k.tags.iter().map(|t| t.name.clone()).collect(),
-    );
-    stamps(&mut out, k.id, &k.created_at, &k.updated_at, &k.archived_at);
-    Value::Object(out)
+/// A contact as the API answers it: [`FIELDS`] and its tags' names.
+#[derive(Serialize)]
+struct Record<'a> {
+    name: &'a str,
+    title: &'a str,
+    department: &'a str,
+    email: &'a str,
+    phone: &'a str,
+    extension: &'a str,
+    mobile: &'a str,
+    location_id: Option<i64>,
+    notes: &'a str,
+    primary: bool,
+    important: bool,
+    billing: bool,
+    technical: bool,
+    auth_method: &'a str,
+    client_id: i64,
+    tags: Vec<&'a str>,
+    #[serde(flatten)]
+    stamps: Stamps<'a>,
+}
+
+fn row(k: &Contact) -> Record<'_> {
+    let f = &k.fields;
+    Record {
+        name: &f.name,
+        title: &f.title,
+        department: &f.department,
+        email: &f.email,
+        phone: &f.phone,
+        extension: &f.extension,
+        mobile: &f.mobile,
+        location_id: id_or_null(&f.location_id),
+        notes: &f.notes,
+        primary: f.primary,
+        important: f.important,
+        billing: f.billing,
+        technical: f.technical,
+        auth_method: f.auth_method(),
+        client_id: k.client_id,
+        tags: k.tags.iter().map(|t| t.name.as_str()).collect(),
+        stamps: Stamps::new(k.id, &k.created_at, &k.updated_at, &k.archived_at),
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::{
     active, address_problems, delete_record, editor, fill, listing, offset, paging, reader, record,
-    set_active, shaped, stamps, window, Answer,
+    set_active, window, Answer, Stamps,
 };
 use crate::clients::model::{Location, LocationInput};
 use crate::clients::records::{check, RecordKind};
@@ -11,6 +11,7 @@ use crate::server::api::call::{renamed, Call, Req};
 use crate::server::db::{LocationQuery, Scope};
 use axum::extract::Path;
 use axum::http::StatusCode;
+use serde::Serialize;
 use serde_json::Value;
 
 /// The API's name for each field, and Docket's.
@@ -64,8 +65,8 @@ async fn listed(call: &Call, scope: Scope, client: Option<i64>) -> Answer {
         .await?;
     let total = call.db.api_location_count(scope, &query).await?;
     let last = found.last().map(|l| (l.updated_at.as_str(), l.id));
-    let rows = found.iter().map(row).collect();
-    listing("locations", rows, total, paging, &query.window, last)
+    let rows: Vec<Record> = found.iter().map(row).collect();
+    listing("locations", &rows, total, paging, &query.window, last)
 }
 
 pub async fn create(Path(client): Path<i64>, call: Req) -> Answer {
@@ -128,9 +129,50 @@ pub fn input(
     Ok(location)
 }
 
-pub fn row(l: &Location) -> Value {
-    let mut out = shaped(&l.fields, FIELDS);
-    out.insert("client_id".into(), l.client_id.into());
-    stamps(&mut out, l.id, &l.created_at, &l.updated_at, &l.archived_at);
-    Value::Object(out)
+/// A location as the API answers it: [`FIELDS`] under the API's names.
+#[derive(Serialize)]
+pub struct Record<'a> {
+    name: &'a str,
+    primary: bool,
+    address_1: &'a str,
+    address_2: &'a str,
+    address_3: &'a str,
+    city: &'a str,
+    state: &'a str,
+    zip: &'a str,
+    country: &'a str,
+    phone_primary: &'a str,
+    phone_secondary: &'a str,
+    phone_fax: &'a str,
+    email_invoice: &'a str,
+    hours: &'a str,
+    time_zone: &'a str,
+    notes: &'a str,
+    client_id: i64,
+    #[serde(flatten)]
+    stamps: Stamps<'a>,
+}
+
+pub fn row(l: &Location) -> Record<'_> {
+    let f = &l.fields;
+    Record {
+        name: &f.name,
+        primary: f.primary,
+        address_1: &f.address_1,
+        address_2: &f.address_2,
+        address_3: &f.address_3,
+        city: &f.city,
+        state: &f.state,
+        zip: &f.postal_code,
+        country: &f.country,
+        phone_primary: &f.phone,
+        phone_secondary: &f.phone_secondary,
+        phone_fax: &f.fax,
+        email_invoice: &f.invoice_email,
+        hours: &f.hours,
+        time_zone: &f.time_zone,
+        notes: &f.notes,
+        client_id: l.client_id,
+        stamps: Stamps::new(l.id, &l.created_at, &l.updated_at, &l.archived_at),
+    }
 }

@@ -140,39 +140,58 @@ fn offset(window: &Window, (page, size): (i64, i64)) -> i64 {
 /// A list's answer: `{"<kind>": [...], "total": N, "page": P, "page_size": S}`, and in a
 /// sync `"next"`: the cursor after `last` (the last record's change time and id) or, with
 /// nothing new, where this call started (its cursor, or `updated_from`).
-fn listing(
+fn listing<T: Serialize>(
     kind: &str,
-    rows: Vec<Value>,
+    rows: &[T],
     total: i64,
-    (page, size): (i64, i64),
+    (page, page_size): (i64, i64),
     window: &Window,
     last: Option<(&str, i64)>,
 ) -> Answer {
-    let mut body = Map::new();
-    body.insert(kind.into(), rows.into());
-    body.insert("total".into(), total.into());
-    body.insert("page".into(), page.into());
-    body.insert("page_size".into(), size.into());
-    if let Some(cursor) = window.sync_after {
+    let next = window.sync_after.map(|cursor| {
         let last = last.and_then(|(at, id)| {
             let at = DateTime::parse_from_rfc3339(at).ok()?;
             Some((at.with_timezone(&Utc), id))
         });
         let start = window.updated_from.map(|at| (at, 0));
-        let next = last
-            .or(cursor)
+        last.or(cursor)
             .or(start)
-            .map(|(at, id)| format!("{}-{id}", at.timestamp_nanos_opt().unwrap_or_default()));
-        body.insert("next".into(), next.into());
-    }
+            .map(|(at, id)| format!("{}-{id}", at.timestamp_nanos_opt().unwrap_or_default()))
+    });
+    let body = Listing {
+        rows: Wrapped(kind, rows),
+        total,
+        page,
+        page_size,
+        next,
+    };
     Ok(Json(body).into_response())
 }
 
 /// One record's answer: `{"<kind>": {...}}`, with `status` (201 for a new one).
-fn record(status: StatusCode, kind: &str, row: Value) -> Answer {
-    let mut body = Map::new();
-    body.insert(kind.into(), row);
-    Ok((status, Json(body)).into_response())
+fn record<T: Serialize>(status: StatusCode, kind: &str, row: T) -> Answer {
+    Ok((status, Json(Wrapped(kind, row))).into_response())
+}
+
+/// `{"<kind>": value}`: the wrapping of records and lists.
+struct Wrapped<'a, T>(&'a str, T);
+
+impl<T: Serialize> Serialize for Wrapped<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map([(self.0, &self.1)])
+    }
+}
+
+#[derive(Serialize)]
+struct Listing<'a, T> {
+    #[serde(flatten)]
+    rows: Wrapped<'a, &'a [T]>,
+    total: i64,
+    page: i64,
+    page_size: i64,
+    /// Only in a sync, where it may be null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<Option<String>>,
 }
 
 fn deleted() -> Answer {
@@ -210,21 +229,9 @@ fn fill<T: Serialize + DeserializeOwned>(
     call::fill(base, given, names)
 }
 
-/// The record's fields under the API's names: `fields` serialised, renamed by `names` (each
-/// value moved, not copied: a list page shapes hundreds of records).
-fn shaped<T: Serialize>(fields: &T, names: &[(&str, &str)]) -> Map<String, Value> {
-    let Ok(Value::Object(mut record)) = serde_json::to_value(fields) else {
-        return Map::new();
-    };
-    names
-        .iter()
-        .map(|(theirs, ours)| (theirs.to_string(), record.remove(*ours).unwrap_or_default()))
-        .collect()
-}
-
-/// An id field kept as text in the editors: a number, or null for none.
-fn id_or_null(text: &str) -> Value {
-    text.trim().parse::<i64>().map_or(Value::Null, Value::from)
+/// An id field kept as text in the editors: a number, or none (null).
+fn id_or_null(text: &str) -> Option<i64> {
+    text.trim().parse().ok()
 }
 
 /// In this shape a location's `state` (two characters) and `country` are required.
@@ -268,18 +275,30 @@ async fn set_active(
 }
 
 /// The fields every record answers with besides its own.
-fn stamps(
-    out: &mut Map<String, Value>,
+#[derive(Serialize)]
+struct Stamps<'a> {
     id: i64,
-    created_at: &str,
-    updated_at: &str,
-    archived_at: &Option<String>,
-) {
-    out.insert("id".into(), id.into());
-    out.insert("active".into(), archived_at.is_none().into());
-    out.insert("created_at".into(), created_at.into());
-    out.insert("updated_at".into(), updated_at.into());
-    out.insert("archived_at".into(), archived_at.clone().into());
+    active: bool,
+    created_at: &'a str,
+    updated_at: &'a str,
+    archived_at: Option<&'a str>,
+}
+
+impl<'a> Stamps<'a> {
+    fn new(
+        id: i64,
+        created_at: &'a str,
+        updated_at: &'a str,
+        archived_at: &'a Option<String>,
+    ) -> Self {
+        Stamps {
+            id,
+            active: archived_at.is_none(),
+            created_at,
+            updated_at,
+            archived_at: archived_at.as_deref(),
+        }
+    }
 }
 
 async fn delete_record(call: Req, kind: RecordKind, id: i64) -> Answer {
