@@ -317,3 +317,28 @@ fn day_start(day: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
     let date = chrono::NaiveDate::parse_from_str(day?.trim(), "%Y-%m-%d").ok()?;
     Some(date.and_hms_opt(0, 0, 0)?.and_utc())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TrigramMatch;
+
+    #[test]
+    fn trigram_match_asks_the_index_for_words_and_checks_the_text_as_typed() {
+        let m = TrigramMatch::new(&["okafor printing llp 6".into()]);
+        assert_eq!(m.likes, ["%llp%", "%okafor%", "%printing%"]);
+        assert_eq!(m.typed, ["okafor printing llp 6"]);
+        assert_eq!(
+            m.sql("body", 3),
+            "body LIKE $3 AND body LIKE $4 AND body LIKE $5 AND strpos(body, $6) > 0"
+        );
+        assert_eq!(m.values().count(), 4);
+
+        // Without a word of three letters the text is matched whole; one word needs no check.
+        let m = TrigramMatch::new(&["bv 2".into(), "wile".into(), "wile".into()]);
+        assert_eq!(m.likes, ["%bv 2%", "%wile%"]);
+        assert!(m.typed.is_empty());
+        // Wildcards typed by the user match themselves nowhere: they are dropped.
+        let m = TrigramMatch::new(&["50%_off".into()]);
+        assert_eq!(m.likes, ["%50off%"]);
+    }
+}
