@@ -200,23 +200,34 @@ async fn create_api_key(
 }
 
 async fn seed_clients(config: &Config, clients: usize, seed: u64) -> anyhow::Result<()> {
-    use std::io::Write;
+    use std::io::{IsTerminal, Write};
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     let started = std::time::Instant::now();
-    let bar = |done: usize| {
+    // A bar redrawn in place on a terminal; in a log, a line for each tenth.
+    let terminal = std::io::stderr().is_terminal();
+    let tenth = |done: usize| (done * 10).checked_div(clients).unwrap_or(10);
+    let mut last_tenth = None;
+    let mut bar = |done: usize| {
         let width = 30;
         let filled = (done * width).checked_div(clients).unwrap_or(width);
-        eprint!(
-            "\rseeding [{}{}] {done}/{clients} clients",
-            "#".repeat(filled),
-            " ".repeat(width - filled)
-        );
-        let _ = std::io::stderr().flush();
+        if terminal {
+            eprint!(
+                "\rseeding [{}{}] {done}/{clients} clients",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+            let _ = std::io::stderr().flush();
+        } else if last_tenth != Some(tenth(done)) {
+            last_tenth = Some(tenth(done));
+            eprintln!("seeding {done}/{clients} clients");
+        }
     };
     bar(0);
-    let seeded = super::seed::seed(&db, clients, seed, bar).await?;
-    eprintln!();
+    let seeded = super::seed::seed(&db, clients, seed, &mut bar).await?;
+    if terminal {
+        eprintln!();
+    }
     let entry = AuditEntry::new(
         Actor::system(),
         "client.seed",
