@@ -368,14 +368,13 @@ impl Search {
             ),
         };
         let mut hits = hits.replace("$10", "$2").replace("$9", "$1");
-        // PostgreSQL asks its trigram index for the words of the text ($3 on, TrigramMatch).
-        let text = self
-            .pattern
-            .as_deref()
-            .unwrap_or_default()
-            .trim_matches('%');
-        let words = TrigramMatch::new(&[text.to_string()]);
-        if matches!(db, Db::Postgres(_)) {
+        // PostgreSQL asks its trigram index for the words of the text ($3 on), not the whole
+        // pattern; the queries after this one bind only $9 and $10, so it is done here.
+        let words = matches!(db, Db::Postgres(_)).then(|| {
+            let text = self.pattern.as_deref().unwrap_or_default();
+            TrigramMatch::new(&[text.trim_matches('%').to_string()])
+        });
+        if let Some(words) = &words {
             hits = hits.replace("body LIKE $2", &format!("({})", words.sql("body", 3)));
         }
         let sql = format!(
@@ -385,10 +384,8 @@ impl Search {
         );
         let (found, ids): (i64, String) = on_pool!(db, pool => {
             let mut q = sqlx::query_as(&sql).bind(&self.index).bind(&self.pattern);
-            if matches!(db, Db::Postgres(_)) {
-                for value in words.values() {
-                    q = q.bind(value);
-                }
+            for value in words.iter().flat_map(TrigramMatch::values) {
+                q = q.bind(value);
             }
             q.fetch_one(pool).await
         })?;

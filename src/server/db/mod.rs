@@ -205,8 +205,13 @@ impl Db {
 /// A `LIKE` pattern matching `text` anywhere, case-folded; wildcards typed by the user are
 /// dropped. None for blank text.
 fn like_pattern(text: &str) -> Option<String> {
-    let t = text.trim().to_lowercase().replace(['\\', '%', '_'], "");
+    let t = without_wildcards(&text.trim().to_lowercase());
     (!t.is_empty()).then(|| format!("%{t}%"))
+}
+
+/// `text` without `LIKE`'s escape and wildcard characters, which a search takes as typed.
+fn without_wildcards(text: &str) -> String {
+    text.replace(['\\', '%', '_'], "")
 }
 
 /// How PostgreSQL's trigram index is asked for texts (lower case): a `LIKE` per word of three
@@ -228,7 +233,7 @@ impl TrigramMatch {
             typed: Vec::new(),
         };
         for text in texts {
-            let text = text.replace(['\\', '%', '_'], "");
+            let text = without_wildcards(text);
             let words: Vec<&str> = text
                 .split_whitespace()
                 .filter(|w| w.chars().count() >= crate::search::MIN_LENGTH)
