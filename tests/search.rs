@@ -310,6 +310,14 @@ async fn list_and_global_search_read_only_what_matches_on_sqlite() {
                 "{query} sorts every client: {plan:#?}"
             );
         }
+        if query.starts_with("matches of") {
+            // A search's matches are looked up by id, not found by reading active clients.
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains("SEARCH c USING INTEGER PRIMARY KEY")),
+                "{query} reads clients to find the matches: {plan:#?}"
+            );
+        }
     }
     // The API's total of active clients reads a small index of active clients, not the
     // table; its page reads clients in id order until the page is full, sorting nothing.

@@ -42,12 +42,12 @@ pub struct ContactList {
 pub async fn list_clients(#[server(default)] filter: ClientFilter) -> Result<ClientList, AppError> {
     let s = guard::require_user()?;
     let (db, scope) = (guard::db(), guard::scope(&s));
-    let (industries, referrals) = db.client_choices(scope).await?;
+    let choices = db.client_list_choices(scope).await?;
     Ok(ClientList {
         page: db.list_clients(scope, s.user.id, &filter).await?,
-        tags: db.list_tags().await?,
-        industries,
-        referrals,
+        tags: choices.tags,
+        industries: choices.industries,
+        referrals: choices.referrals,
         can_write: s.user.role().can_write(),
     })
 }

@@ -87,7 +87,12 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.config.log_format);
+    // A seed's bulk statements are slow by design: sqlx's warnings about them are noise.
+    let seeding = matches!(cli.command, Some(Command::Seed { .. }));
+    init_tracing(
+        cli.config.log_format,
+        if seeding { "error" } else { "warn" },
+    );
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => super::http::serve(cli.config).await,
         Command::Migrate => migrate(&cli.config).await,
@@ -249,10 +254,11 @@ async fn seed_clients(config: &Config, clients: usize, seed: u64) -> anyhow::Res
     Ok(())
 }
 
-fn init_tracing(format: LogFormat) {
+/// Logs to stderr; sqlx's own messages from `sqlx_level` up, unless `RUST_LOG` says otherwise.
+fn init_tracing(format: LogFormat, sqlx_level: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+        .unwrap_or_else(|_| EnvFilter::new(format!("info,sqlx={sqlx_level},tower_http=info")));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -156,8 +156,8 @@ const SEARCH_LIKE: &str = "(SELECT client_id FROM search_index \
           WHERE body LIKE $10 OR body LIKE $9 \
      UNION ALL SELECT client_id FROM client_tags \
           WHERE tag_id IN (SELECT id FROM tags WHERE name_lower LIKE $10))";
-/// A search's hits found beforehand ([`Search::pinned`]): $9 their ids as a JSON array, $10
-/// unused (NULL).
+/// A search's matches found beforehand ([`Search::pinned`]): $9 their ids as a JSON array,
+/// $10 unused (NULL).
 const PINNED_SQLITE: &str = "(SELECT value FROM json_each($9) WHERE CAST($10 AS TEXT) IS NULL)";
 const PINNED_POSTGRES: &str = "(SELECT CAST(value AS BIGINT) \
      FROM json_array_elements_text(CAST($9 AS JSON)) WHERE CAST($10 AS TEXT) IS NULL)";
@@ -184,8 +184,9 @@ fn list_rows_sql(n: usize) -> String {
 /// The queries of one client list page. Each binds $1-$10 with [`bind_list`]; the page
 /// queries add their own values after those.
 struct ListSql {
-    /// How many match, counted up to one past [`COUNT_CAP`].
-    count: String,
+    /// The ids of the clients that match, up to one past [`COUNT_CAP`], in no order: what the
+    /// page's total counts.
+    matches: String,
     /// The viewer's recently opened clients that match ($11 how many, $12 the viewer).
     opened: String,
     /// One page of ids in the chosen order ($11 limit, $12 offset); in the "recently
@@ -207,8 +208,8 @@ impl ListSql {
             ClientSort::Updated => "ORDER BY c.updated_at DESC, c.id DESC",
         };
         ListSql {
-            count: format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM clients c WHERE {filter} LIMIT {}) n",
+            matches: format!(
+                "SELECT c.id FROM clients c WHERE {filter} LIMIT {}",
                 COUNT_CAP + 1
             ),
             opened: format!(
@@ -260,25 +261,22 @@ impl Db {
             &ListBinds::new(self, &searching).filter(&searching, true),
         );
         let mut found = ListBinds::new(self, &searching);
-        found.search = Search {
-            hits: Some(PINNED_SQLITE),
-            index: Some("[1, 2]".into()),
-            pattern: None,
-        };
+        found.search = Search::pinned(self, "[1, 2]".into());
         let pinned = ListSql::new(ClientSort::Recent, &found.filter(&searching, false));
         let mut plans = Vec::new();
         for (name, sql) in [
-            ("count", &default.count),
+            ("count", &default.matches),
             ("recently opened", &default.opened),
             ("page after the recently opened", &default.page),
+            ("matches of a search", &searched.matches),
             ("page of a search", &searched.page),
             ("page of a search with many hits", &scanned.page),
-            ("count of a search's hits found", &pinned.count),
+            ("count of a search's matches found", &pinned.matches),
             (
-                "recently opened among a search's hits found",
+                "recently opened among a search's matches found",
                 &pinned.opened,
             ),
-            ("page of a search's hits found", &pinned.page),
+            ("page of a search's matches found", &pinned.page),
         ] {
             plans.push((name, self.sqlite_plan(sql).await?));
         }
@@ -347,56 +345,18 @@ impl Search {
         }
     }
 
-    /// The same search with its hits found once, when there are not too many: a list page asks
-    /// for them three times (count, recently opened, page), and matching the index is what
-    /// costs; reading a list of ids costs little. SQLite takes up to [`COUNT_CAP`] of them;
-    /// PostgreSQL only [`MANY_MATCHES`]: it cannot know a list's length, and joined each client
-    /// to a list of thousands in turn (2 s for a common surname's page).
-    async fn pinned(self, db: &Db) -> DbResult<Self> {
-        let Some(hits) = self.hits else {
-            return Ok(self);
-        };
-        // The subquery alone, its two values renumbered $1 and $2. Its parts are joined by
-        // UNION ALL, so the reading stops once there are more than enough clients. The ids
-        // come back as one JSON array, not one row each.
-        let (pinned, ids, most) = match db {
-            Db::Sqlite(_) => (PINNED_SQLITE, "json_group_array(client_id)", COUNT_CAP),
-            Db::Postgres(_) => (
-                PINNED_POSTGRES,
-                "CAST(json_agg(client_id) AS TEXT)",
-                MANY_MATCHES,
-            ),
-        };
-        let mut hits = hits.replace("$10", "$2").replace("$9", "$1");
-        // PostgreSQL asks its trigram index for the words of the text ($3 on), not the whole
-        // pattern; the queries after this one bind only $9 and $10, so it is done here.
-        let words = matches!(db, Db::Postgres(_)).then(|| {
-            let text = self.pattern.as_deref().unwrap_or_default();
-            TrigramMatch::new(&[text.trim_matches('%').to_string()])
-        });
-        if let Some(words) = &words {
-            hits = hits.replace("body LIKE $2", &format!("({})", words.sql("body", 3)));
-        }
-        let sql = format!(
-            "SELECT COUNT(*), COALESCE({ids}, '[]') FROM \
-             (SELECT DISTINCT client_id FROM {hits} h LIMIT {}) d",
-            most + 1
-        );
-        let (found, ids): (i64, String) = on_pool!(db, pool => {
-            let mut q = sqlx::query_as(&sql).bind(&self.index).bind(&self.pattern);
-            for value in words.iter().flat_map(TrigramMatch::values) {
-                q = q.bind(value);
-            }
-            q.fetch_one(pool).await
-        })?;
-        if found > most {
-            return Ok(self);
-        }
-        Ok(Search {
-            hits: Some(pinned),
+    /// The search as the clients it matched, found beforehand with the list's filter: a page
+    /// asks for its matches three times (count, recently opened, page), and matching the index
+    /// is what costs; reading a list of ids costs little.
+    fn pinned(db: &Db, ids: String) -> Self {
+        Search {
+            hits: Some(match db {
+                Db::Sqlite(_) => PINNED_SQLITE,
+                Db::Postgres(_) => PINNED_POSTGRES,
+            }),
             index: Some(ids),
             pattern: None,
-        })
+        }
     }
 }
 
@@ -508,7 +468,6 @@ impl Db {
         f: &ClientFilter,
     ) -> DbResult<ListPage<ClientRow>> {
         let mut b = ListBinds::new(self, f);
-        b.search = b.search.pinned(self).await?;
         let unfiltered = ClientFilter {
             sort: f.sort,
             page: f.page,
@@ -518,10 +477,16 @@ impl Db {
         let total = if scope.restricted_user.is_none() && *f == unfiltered {
             self.active_clients().await?.min(COUNT_CAP + 1)
         } else {
-            let count = ListSql::new(f.sort, &b.filter(f, false)).count;
-            on_pool!(self, pool => bind_list!(sqlx::query_scalar(&count), scope, f, b)
-                .fetch_one(pool).await)?
+            self.count_list(scope, f, &mut b).await?
         };
+        if total == 0 {
+            return Ok(ListPage {
+                total,
+                page: f.page,
+                size: f.size,
+                rows: Vec::new(),
+            });
+        }
         // A search that many clients match reads the clients in name order and keeps those
         // that match until the page is full, instead of reading and sorting every match.
         let many = total > MANY_MATCHES && matches!(f.sort, ClientSort::Name | ClientSort::Recent);
@@ -556,6 +521,48 @@ impl Db {
             size: f.size,
             rows: self.client_rows(&ids).await?,
         })
+    }
+
+    /// How many clients the list's filter matches, up to one past [`COUNT_CAP`]. A search's
+    /// matches come back with their count as a list of ids, which the page's queries then read
+    /// ([`Search::pinned`]) when there are not too many: SQLite takes up to [`COUNT_CAP`],
+    /// PostgreSQL only [`MANY_MATCHES`]: it cannot know a list's length, and joined each client
+    /// to a list of thousands in turn (2 s for a common surname's page).
+    async fn count_list(&self, scope: Scope, f: &ClientFilter, b: &mut ListBinds) -> DbResult<i64> {
+        let Some(text) = b.search.pattern.as_deref() else {
+            let sql = format!(
+                "SELECT COUNT(*) FROM ({}) n",
+                ListSql::new(f.sort, &b.filter(f, false)).matches
+            );
+            return Ok(
+                on_pool!(self, pool => bind_list!(sqlx::query_scalar(&sql), scope, f, b)
+                .fetch_one(pool).await)?,
+            );
+        };
+        let (ids, most) = match self {
+            Db::Sqlite(_) => ("json_group_array(id)", COUNT_CAP),
+            Db::Postgres(_) => ("CAST(json_agg(id) AS TEXT)", MANY_MATCHES),
+        };
+        let mut matches = ListSql::new(f.sort, &b.filter(f, false)).matches;
+        // PostgreSQL asks its trigram index for the words of the text ($11 on), not the whole
+        // pattern; the page's queries read the ids found here, so only this query does.
+        let words = matches!(self, Db::Postgres(_))
+            .then(|| TrigramMatch::new(&[text.trim_matches('%').to_string()]));
+        if let Some(words) = &words {
+            matches = matches.replace("body LIKE $10", &format!("({})", words.sql("body", 11)));
+        }
+        let sql = format!("SELECT COUNT(*), COALESCE({ids}, '[]') FROM ({matches}) n");
+        let (found, ids): (i64, String) = on_pool!(self, pool => {
+            let mut q = bind_list!(sqlx::query_as(&sql), scope, f, b);
+            for value in words.iter().flat_map(TrigramMatch::values) {
+                q = q.bind(value);
+            }
+            q.fetch_one(pool).await
+        })?;
+        if found <= most {
+            b.search = Search::pinned(self, ids);
+        }
+        Ok(found)
     }
 
     /// The list rows of these clients, in the order given.
@@ -690,25 +697,31 @@ impl Db {
             .bind(scope.restricted_user).bind(&key).bind(&domain).fetch_all(pool).await)?)
     }
 
-    /// The list filter's choices: the distinct industries and referral sources (up to 200
-    /// each), read in one query.
-    pub async fn client_choices(&self, scope: Scope) -> DbResult<(Vec<String>, Vec<String>)> {
+    /// What the list's filters offer: every tag, and the distinct industries and referral
+    /// sources (up to 200 each), read in one query.
+    pub async fn client_list_choices(&self, scope: Scope) -> DbResult<ListChoices> {
         // Over every client, each next value is one index seek past the last, not a read of
         // every row; a restricted technician's few clients are read directly.
         let values = |col: &str| match scope.restricted_user {
             None => format!(
-                "SELECT '{col}' AS list, x FROM (WITH RECURSIVE v(x) AS \
+                "SELECT '{col}' AS list, 0 AS id, x AS name, '' AS kind, '' AS colour FROM \
+                 (WITH RECURSIVE v(x) AS \
                  (SELECT MIN({col}) FROM clients WHERE {col} > '' UNION ALL \
                  SELECT (SELECT MIN({col}) FROM clients WHERE {col} > v.x) FROM v \
                  WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL LIMIT 200) {col}s"
             ),
             Some(_) => format!(
-                "SELECT '{col}' AS list, x FROM (SELECT DISTINCT c.{col} AS x FROM clients c \
+                "SELECT '{col}', 0, x, '', '' FROM (SELECT DISTINCT c.{col} AS x FROM clients c \
                  WHERE {SCOPE} AND c.{col} <> '' ORDER BY c.{col} LIMIT 200) {col}s"
             ),
         };
-        let sql = format!("{} UNION ALL {}", values("industry"), values("referral"));
-        let rows: Vec<(String, String)> = on_pool!(self, pool => {
+        let sql = format!(
+            "{} UNION ALL {} UNION ALL SELECT * FROM \
+             (SELECT 'tag', id, name, kind, colour FROM tags ORDER BY kind, name_lower) t",
+            values("industry"),
+            values("referral")
+        );
+        let rows: Vec<(String, i64, String, String, String)> = on_pool!(self, pool => {
             let q = sqlx::query_as(&sql);
             match scope.restricted_user {
                 Some(user) => q.bind(user),
@@ -717,9 +730,20 @@ impl Db {
             .fetch_all(pool)
             .await
         })?;
-        let (industries, referrals) = rows.into_iter().partition(|(list, _)| list == "industry");
-        let second = |v: Vec<(String, String)>| v.into_iter().map(|(_, x)| x).collect();
-        Ok((second(industries), second(referrals)))
+        let mut choices = ListChoices::default();
+        for (list, id, name, kind, colour) in rows {
+            match list.as_str() {
+                "industry" => choices.industries.push(name),
+                "referral" => choices.referrals.push(name),
+                _ => choices.tags.push(Tag {
+                    id,
+                    kind,
+                    name,
+                    colour,
+                }),
+            }
+        }
+        Ok(choices)
     }
 
     /// Remembers that `user` opened `client` (the list's default order).
@@ -730,6 +754,14 @@ impl Db {
             .execute(pool).await.map(|_| ()))?;
         Ok(())
     }
+}
+
+/// What the client list's filters offer.
+#[derive(Debug, Default)]
+pub struct ListChoices {
+    pub tags: Vec<Tag>,
+    pub industries: Vec<String>,
+    pub referrals: Vec<String>,
 }
 
 /// The derived values the list filter binds.

@@ -24,7 +24,7 @@ mod window;
 
 pub use api_keys::{ApiKeyRow, KeyState, KeyUse, NewApiKey};
 pub use audit::{Actor, AuditEntry, Origin};
-pub use clients::{BulkField, ClientQuery, Scope};
+pub use clients::{BulkField, ClientQuery, ListChoices, Scope};
 pub use contacts::{ContactLookup, ContactQuery, EmailOwner};
 pub use imports::{ClientKey, ImportRow};
 pub use locations::LocationQuery;
