@@ -314,6 +314,73 @@ async fn clients_are_made_with_their_primary_location_listed_changed_and_deleted
 }
 
 #[tokio::test]
+async fn records_carry_their_tags_and_a_client_its_primary_locations() {
+    on_each_engine!(|db| {
+        let app = app(db);
+        let (_, tech) = key(db, "tech@example.com", Role::Technician).await;
+        let mut made = Vec::new();
+        for name in ["ACME Corp", "Globex"] {
+            let (res, json) =
+                rest(&app, Method::POST, "clients", &tech, Some(acme_body(name))).await;
+            assert_status(&res, StatusCode::CREATED);
+            made.push(json["client"].clone());
+        }
+        let (acme, globex) = (
+            made[0]["id"].as_i64().unwrap(),
+            made[1]["id"].as_i64().unwrap(),
+        );
+        let depot = json!({"location": {"name": "Depot", "state": "UT", "country": "NL"}});
+        let path = format!("clients/{acme}/locations");
+        let (res, json) = rest(&app, Method::POST, &path, &tech, Some(depot)).await;
+        assert_status(&res, StatusCode::CREATED);
+        let depot = json["location"]["id"].as_i64().unwrap();
+
+        let mut tx = db.begin().await.unwrap();
+        let vip = tx.insert_tag("client", "VIP", "#aa0000").await.unwrap();
+        let managed = tx.insert_tag("client", "managed", "#00aa00").await.unwrap();
+        let head = tx
+            .insert_tag("location", "Head office", "#0000aa")
+            .await
+            .unwrap();
+        let yard = tx.insert_tag("location", "Yard", "#000000").await.unwrap();
+        tx.set_tags("client", acme, &[vip, managed]).await.unwrap();
+        tx.set_tags("client", globex, &[vip]).await.unwrap();
+        let hq = made[0]["primary_location"]["id"].as_i64().unwrap();
+        tx.set_tags("location", hq, &[head]).await.unwrap();
+        tx.set_tags("location", depot, &[yard]).await.unwrap();
+        tx.commit().await.unwrap();
+
+        // The list reads both sides' tags together; each lands on its own record.
+        let (_, json) = rest(&app, Method::GET, "clients", &tech, None).await;
+        let tags = |c: &Value| (c["tags"].clone(), c["primary_location"]["tags"].clone());
+        assert_eq!(
+            tags(&json["clients"][0]),
+            (json!(["managed", "VIP"]), json!(["Head office"]))
+        );
+        assert_eq!(tags(&json["clients"][1]), (json!(["VIP"]), json!([])));
+        let (_, json) = rest(&app, Method::GET, &format!("clients/{acme}"), &tech, None).await;
+        assert_eq!(
+            tags(&json["client"]),
+            (json!(["managed", "VIP"]), json!(["Head office"]))
+        );
+        let (_, json) = rest(&app, Method::GET, &path, &tech, None).await;
+        let located: Vec<(Value, Value)> = json["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["name"].clone(), l["tags"].clone()))
+            .collect();
+        assert_eq!(
+            located,
+            [
+                (json!("HQ"), json!(["Head office"])),
+                (json!("Depot"), json!(["Yard"]))
+            ]
+        );
+    });
+}
+
+#[tokio::test]
 async fn locations_and_contacts_follow_the_same_rules_and_the_keys_restriction() {
     on_each_engine!(|db| {
         let app = app(db);

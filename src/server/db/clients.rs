@@ -7,7 +7,7 @@ use super::{like_pattern, placeholders, Db, DbResult, TrigramMatch, Tx, Window};
 use crate::bind_window;
 use crate::clients::model::{
     domain_of, format_money, name_key, parse_days, parse_money, Archived, Client, ClientFilter,
-    ClientInput, ClientRow, ClientSort, ListPage, Tag, COUNT_CAP,
+    ClientInput, ClientRow, ClientSort, ListPage, Location, Tag, COUNT_CAP,
 };
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
@@ -614,7 +614,7 @@ impl Db {
         )
     }
 
-    /// One page of the clients the query matches: oldest first, or in sync order.
+    /// One page of the clients the query matches, oldest first or in sync order.
     pub async fn api_clients(
         &self,
         scope: Scope,
@@ -622,19 +622,41 @@ impl Db {
         limit: i64,
         offset: i64,
     ) -> DbResult<Vec<Client>> {
+        let rows = self.api_client_rows(scope, q, limit, offset).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let tags = self.tags_of("client", &ids).await?;
+        Ok(with_client_tags(rows, tags))
+    }
+
+    /// The same page and the clients' active primary locations; the tags of both come back
+    /// in one query.
+    pub async fn api_clients_located(
+        &self,
+        scope: Scope,
+        q: &ClientQuery,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<(Vec<Client>, Vec<Location>)> {
+        let rows = self.api_client_rows(scope, q, limit, offset).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let tags = self.client_and_primary_tags(&ids).await?;
+        let primary = self.primary_locations_tagged(&ids, tags.locations).await?;
+        Ok((with_client_tags(rows, tags.clients), primary))
+    }
+
+    async fn api_client_rows(
+        &self,
+        scope: Scope,
+        q: &ClientQuery,
+        limit: i64,
+        offset: i64,
+    ) -> DbResult<Vec<ClientDbRow>> {
         let (filter, search) = q.filter(self);
         let sql = q.page_sql(&filter);
-        let rows: Vec<ClientDbRow> = on_pool!(self, pool => bind_api!(sqlx::query_as(&sql), scope, q, search)
-            .bind(limit).bind(offset).fetch_all(pool).await)?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut tags = self.tags_of("client", &ids).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let tags = take_tags(&mut tags, r.id);
-                r.into_client(tags)
-            })
-            .collect())
+        Ok(
+            on_pool!(self, pool => bind_api!(sqlx::query_as(&sql), scope, q, search)
+            .bind(limit).bind(offset).fetch_all(pool).await)?,
+        )
     }
 
     /// How many clients the query matches: for every active client, the number the
@@ -667,11 +689,8 @@ impl Db {
                 }
                 q.fetch_all(pool).await
             })?;
-            let mut tags = self.tags_of("client", chunk).await?;
-            out.extend(rows.into_iter().map(|r| {
-                let tags = take_tags(&mut tags, r.id);
-                r.into_client(tags)
-            }));
+            let tags = self.tags_of("client", chunk).await?;
+            out.extend(with_client_tags(rows, tags));
         }
         Ok(out)
     }
@@ -800,6 +819,16 @@ impl ListBinds {
             search: Search::new(db, f.q.as_deref()),
         }
     }
+}
+
+/// Clients with their tags, taken from those loaded for the batch.
+fn with_client_tags(rows: Vec<ClientDbRow>, mut tags: Vec<(i64, Tag)>) -> Vec<Client> {
+    rows.into_iter()
+        .map(|r| {
+            let mine = take_tags(&mut tags, r.id);
+            r.into_client(mine)
+        })
+        .collect()
 }
 
 /// Takes the tags of `id` out of a (record id, tag) list.

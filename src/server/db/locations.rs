@@ -3,7 +3,7 @@
 use super::clients::SCOPE;
 use super::{Db, DbResult, Scope, Tx, Window};
 use crate::bind_window;
-use crate::clients::model::{Location, LocationInput};
+use crate::clients::model::{Location, LocationInput, Tag};
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 
@@ -64,8 +64,13 @@ impl From<LocationDbRow> for Location {
     }
 }
 
+/// Locations with their tags, taken from those loaded for the batch.
+fn all_tagged(rows: Vec<LocationDbRow>, mut tags: Vec<(i64, Tag)>) -> Vec<Location> {
+    rows.into_iter().map(|r| tagged(r, &mut tags)).collect()
+}
+
 /// A location with its tags, taken from those loaded for a batch.
-fn with_tags(row: LocationDbRow, tags: &mut Vec<(i64, crate::clients::model::Tag)>) -> Location {
+fn tagged(row: LocationDbRow, tags: &mut Vec<(i64, Tag)>) -> Location {
     let mut l = Location::from(row);
     l.tags = super::clients::take_tags(tags, l.id);
     l.fields.tag_ids = l.tags.iter().map(|t| t.id).collect();
@@ -103,13 +108,33 @@ impl Db {
         );
         let rows: Vec<LocationDbRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).bind(client).fetch_all(pool).await)?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut tags = self.tags_of("location", &ids).await?;
-        Ok(rows.into_iter().map(|r| with_tags(r, &mut tags)).collect())
+        self.locations_tagged(rows).await
     }
 
     /// The active primary location of each of these clients that has one, with its tags.
     pub async fn primary_locations(&self, clients: &[i64]) -> DbResult<Vec<Location>> {
+        let rows = self.primary_location_rows(clients).await?;
+        self.locations_tagged(rows).await
+    }
+
+    /// The same, given their tags (read with the clients' by [`Db::client_and_primary_tags`]).
+    pub(super) async fn primary_locations_tagged(
+        &self,
+        clients: &[i64],
+        tags: Vec<(i64, Tag)>,
+    ) -> DbResult<Vec<Location>> {
+        let rows = self.primary_location_rows(clients).await?;
+        Ok(all_tagged(rows, tags))
+    }
+
+    /// Locations with their tags, read in one query.
+    async fn locations_tagged(&self, rows: Vec<LocationDbRow>) -> DbResult<Vec<Location>> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let tags = self.tags_of("location", &ids).await?;
+        Ok(all_tagged(rows, tags))
+    }
+
+    async fn primary_location_rows(&self, clients: &[i64]) -> DbResult<Vec<LocationDbRow>> {
         let mut out = Vec::new();
         for chunk in clients.chunks(500) {
             let sql = format!(
@@ -123,9 +148,7 @@ impl Db {
                 }
                 q.fetch_all(pool).await
             })?;
-            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            let mut tags = self.tags_of("location", &ids).await?;
-            out.extend(rows.into_iter().map(|r| with_tags(r, &mut tags)));
+            out.extend(rows);
         }
         Ok(out)
     }
@@ -148,9 +171,7 @@ impl Db {
         let rows: Vec<LocationDbRow> = on_pool!(self, pool => sqlx::query_as(&sql)
             .bind(scope.restricted_user).bind(client).bind(limit).bind(offset)
             .fetch_all(pool).await)?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut tags = self.tags_of("location", &ids).await?;
-        Ok(rows.into_iter().map(|r| with_tags(r, &mut tags)).collect())
+        self.locations_tagged(rows).await
     }
 
     /// One page of the locations the query matches: a client's primary first, all by age,
@@ -173,9 +194,7 @@ impl Db {
         );
         let rows: Vec<LocationDbRow> = on_pool!(self, pool => bind_window!(sqlx::query_as(&sql), scope, q.window)
             .bind(q.client).bind(limit).bind(offset).fetch_all(pool).await)?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut tags = self.tags_of("location", &ids).await?;
-        Ok(rows.into_iter().map(|r| with_tags(r, &mut tags)).collect())
+        self.locations_tagged(rows).await
     }
 
     /// How many locations the query matches.
@@ -193,7 +212,7 @@ impl Db {
             on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
         let Some(row) = row else { return Ok(None) };
         let mut tags = self.tags_of("location", &[id]).await?;
-        Ok(Some(with_tags(row, &mut tags)))
+        Ok(Some(tagged(row, &mut tags)))
     }
 }
 

@@ -18,11 +18,26 @@ fn link_table(kind: &str) -> DbResult<(&'static str, &'static str)> {
 
 #[derive(sqlx::FromRow)]
 struct TagDbRow {
+    /// Which kind of record `record_id` is, where one query reads two.
+    #[sqlx(default)]
+    owner: String,
     record_id: i64,
     id: i64,
     kind: String,
     name: String,
     colour: String,
+}
+
+impl TagDbRow {
+    fn tagged(self) -> (i64, Tag) {
+        let tag = Tag {
+            id: self.id,
+            kind: self.kind,
+            name: self.name,
+            colour: self.colour,
+        };
+        (self.record_id, tag)
+    }
 }
 
 impl Db {
@@ -44,13 +59,47 @@ impl Db {
     /// The tags of each record of one kind: (record id, tag), by tag name.
     pub async fn tags_of(&self, kind: &str, ids: &[i64]) -> DbResult<Vec<(i64, Tag)>> {
         let (table, column) = link_table(kind)?;
+        let rows = self
+            .tag_rows(ids, |p| {
+                format!(
+                    "SELECT x.{column} AS record_id, t.id, t.kind, t.name, t.colour FROM {table} x \
+                     JOIN tags t ON t.id = x.tag_id WHERE x.{column} IN ({p}) ORDER BY t.name_lower"
+                )
+            })
+            .await?;
+        Ok(rows.into_iter().map(TagDbRow::tagged).collect())
+    }
+
+    /// The tags of these clients and of their active primary locations, in one query: (client
+    /// id, tag) and (location id, tag), by tag name.
+    pub async fn client_and_primary_tags(&self, clients: &[i64]) -> DbResult<TagsOfBoth> {
+        let rows = self
+            .tag_rows(clients, |p| {
+                format!(
+                    "SELECT 'client' AS owner, x.client_id AS record_id, t.id, t.kind, t.name, \
+                     t.colour, t.name_lower FROM client_tags x JOIN tags t ON t.id = x.tag_id \
+                     WHERE x.client_id IN ({p}) \
+                     UNION ALL SELECT 'location', l.id, t.id, t.kind, t.name, t.colour, t.name_lower \
+                     FROM locations l JOIN location_tags x ON x.location_id = l.id \
+                     JOIN tags t ON t.id = x.tag_id \
+                     WHERE l.client_id IN ({p}) AND l.is_primary AND l.archived_at IS NULL \
+                     ORDER BY name_lower"
+                )
+            })
+            .await?;
+        let (clients, locations): (Vec<_>, Vec<_>) =
+            rows.into_iter().partition(|r| r.owner == "client");
+        Ok(TagsOfBoth {
+            clients: clients.into_iter().map(TagDbRow::tagged).collect(),
+            locations: locations.into_iter().map(TagDbRow::tagged).collect(),
+        })
+    }
+
+    /// Runs a tags query for up to 500 ids at a time; `sql` writes it given their placeholders.
+    async fn tag_rows(&self, ids: &[i64], sql: impl Fn(&str) -> String) -> DbResult<Vec<TagDbRow>> {
         let mut out = Vec::new();
         for chunk in ids.chunks(500) {
-            let sql = format!(
-                "SELECT x.{column} AS record_id, t.id, t.kind, t.name, t.colour FROM {table} x \
-                 JOIN tags t ON t.id = x.tag_id WHERE x.{column} IN ({}) ORDER BY t.name_lower",
-                placeholders(1, chunk.len())
-            );
+            let sql = sql(&placeholders(1, chunk.len()));
             let rows: Vec<TagDbRow> = on_pool!(self, pool => {
                 let mut q = sqlx::query_as(&sql);
                 for id in chunk {
@@ -58,20 +107,16 @@ impl Db {
                 }
                 q.fetch_all(pool).await
             })?;
-            out.extend(rows.into_iter().map(|r| {
-                (
-                    r.record_id,
-                    Tag {
-                        id: r.id,
-                        kind: r.kind,
-                        name: r.name,
-                        colour: r.colour,
-                    },
-                )
-            }));
+            out.extend(rows);
         }
         Ok(out)
     }
+}
+
+/// What [`Db::client_and_primary_tags`] finds: (record id, tag) on each side.
+pub struct TagsOfBoth {
+    pub clients: Vec<(i64, Tag)>,
+    pub locations: Vec<(i64, Tag)>,
 }
 
 impl Tx {

@@ -50,14 +50,12 @@ pub async fn list(call: Req) -> Answer {
         search: call.param("search"),
     };
     let paging = paging(&call)?;
-    let found = call
+    let (found, primary) = call
         .db
-        .api_clients(scope, &query, paging.1, offset(&query.window, paging))
+        .api_clients_located(scope, &query, paging.1, offset(&query.window, paging))
         .await?;
     let total = call.db.api_client_count(scope, &query).await?;
     let last = found.last().map(|c| (c.updated_at.as_str(), c.id));
-    let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
-    let primary = call.db.primary_locations(&ids).await?;
     let rows: Vec<Record> = found.iter().map(|c| row(c, &primary)).collect();
     listing("clients", &rows, total, paging, &query.window, last)
 }

@@ -129,7 +129,7 @@ pub fn input(
     Ok(location)
 }
 
-/// A location as the API answers it: [`FIELDS`] under the API's names.
+/// A location as the API answers it: [`FIELDS`] under the API's names, and its tags' names.
 #[derive(Serialize)]
 pub struct Record<'a> {
     name: &'a str,
@@ -149,6 +149,7 @@ pub struct Record<'a> {
     time_zone: &'a str,
     notes: &'a str,
     client_id: i64,
+    tags: Vec<&'a str>,
     #[serde(flatten)]
     stamps: Stamps<'a>,
 }
@@ -173,6 +174,7 @@ pub fn row(l: &Location) -> Record<'_> {
         time_zone: &f.time_zone,
         notes: &f.notes,
         client_id: l.client_id,
+        tags: l.tags.iter().map(|t| t.name.as_str()).collect(),
         stamps: Stamps::new(l.id, &l.created_at, &l.updated_at, &l.archived_at),
     }
 }

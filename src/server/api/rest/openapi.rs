@@ -475,7 +475,7 @@ fn schemas() -> Value {
             "allOf": [list("clients", "Client")],
             "properties": {"next": {"type": ["string", "null"], "description": "In a sync: the cursor of the next call"}},
         },
-        "Location": answered(location.clone(), &[("client_id", json!({"type": "integer"}))]),
+        "Location": answered(location.clone(), &[tags.clone(), ("client_id", json!({"type": "integer"}))]),
         "LocationInput": input(location.clone(), &["state", "country"], &[]),
         "NewLocation": wrapped("location", "LocationInput"),
         "LocationChange": wrapped("location", "LocationFields"),
