@@ -50,11 +50,12 @@ pub async fn list(call: Req) -> Answer {
         search: call.param("search"),
     };
     let paging = paging(&call)?;
-    let (found, primary) = call
-        .db
-        .api_clients_located(scope, &query, paging.1, offset(&query.window, paging))
-        .await?;
-    let total = call.db.api_client_count(scope, &query).await?;
+    // The page and the total are independent questions: ask them at once.
+    let ((found, primary), total) = tokio::try_join!(
+        call.db
+            .api_clients_located(scope, &query, paging.1, offset(&query.window, paging)),
+        call.db.api_client_count(scope, &query),
+    )?;
     let last = found.last().map(|c| (c.updated_at.as_str(), c.id));
     let rows: Vec<Record> = found.iter().map(|c| row(c, &primary)).collect();
     listing("clients", &rows, total, paging, &query.window, last)
