@@ -653,10 +653,9 @@ impl Db {
     ) -> DbResult<Vec<ClientDbRow>> {
         let (filter, search) = q.filter(self);
         let sql = q.page_sql(&filter);
-        Ok(
-            on_pool!(self, pool => bind_api!(sqlx::query_as(&sql), scope, q, search)
-            .bind(limit).bind(offset).fetch_all(pool).await)?,
-        )
+        let rows = on_pool!(self, pool => bind_api!(sqlx::query_as(&sql), scope, q, search)
+            .bind(limit).bind(offset).fetch_all(pool).await)?;
+        Ok(rows)
     }
 
     /// How many clients the query matches: for every active client, the number the

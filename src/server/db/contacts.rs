@@ -150,7 +150,7 @@ const API_WHERE: &str = concat!(
 );
 
 impl Db {
-    async fn with_tags(&self, rows: Vec<ContactDbRow>) -> DbResult<Vec<Contact>> {
+    async fn contacts_tagged(&self, rows: Vec<ContactDbRow>) -> DbResult<Vec<Contact>> {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut tags = self.tags_of("contact", &ids).await?;
         Ok(rows
@@ -171,7 +171,7 @@ impl Db {
              ORDER BY (k.archived_at IS NOT NULL), k.is_primary DESC, k.important DESC, lower(k.name), k.id"
         );
         let rows = on_pool!(self, pool => sqlx::query_as(&sql).bind(client).fetch_all(pool).await)?;
-        self.with_tags(rows).await
+        self.contacts_tagged(rows).await
     }
 
     /// The active primary contact of each of these clients that has one.
@@ -205,7 +205,7 @@ impl Db {
                 }
                 q.fetch_all(pool).await
             })?;
-            out.extend(self.with_tags(rows).await?);
+            out.extend(self.contacts_tagged(rows).await?);
         }
         Ok(out)
     }
@@ -215,7 +215,7 @@ impl Db {
         let sql = format!("{CONTACT_SELECT} WHERE {} AND k.id = $2", SCOPE);
         let row: Option<ContactDbRow> = on_pool!(self, pool => sqlx::query_as(&sql)
             .bind(scope.restricted_user).bind(id).fetch_optional(pool).await)?;
-        Ok(self.with_tags(row.into_iter().collect()).await?.pop())
+        Ok(self.contacts_tagged(row.into_iter().collect()).await?.pop())
     }
 
     /// One page of the contact list, and how many match up to just past [`COUNT_CAP`].
@@ -249,7 +249,7 @@ impl Db {
             total,
             page: f.page,
             size: f.size,
-            rows: self.with_tags(rows).await?,
+            rows: self.contacts_tagged(rows).await?,
         })
     }
 
@@ -270,7 +270,7 @@ impl Db {
         let rows = on_pool!(self, pool => bind_window!(sqlx::query_as(&sql), scope, q.window)
             .bind(q.client).bind(&text).bind(&phone).bind(limit).bind(offset)
             .fetch_all(pool).await)?;
-        self.with_tags(rows).await
+        self.contacts_tagged(rows).await
     }
 
     /// How many contacts the query matches.
@@ -310,7 +310,7 @@ impl Db {
             .bind(scope.restricted_user).bind(lookup.client).bind(&email).bind(&phone)
             .bind(limit).bind(offset)
             .fetch_all(pool).await)?;
-        self.with_tags(rows).await
+        self.contacts_tagged(rows).await
     }
 
     /// The contact that has `email` (any case), other than `except`.

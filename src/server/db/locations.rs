@@ -66,15 +66,14 @@ impl From<LocationDbRow> for Location {
 
 /// Locations with their tags, taken from those loaded for the batch.
 fn all_tagged(rows: Vec<LocationDbRow>, mut tags: Vec<(i64, Tag)>) -> Vec<Location> {
-    rows.into_iter().map(|r| tagged(r, &mut tags)).collect()
-}
-
-/// A location with its tags, taken from those loaded for a batch.
-fn tagged(row: LocationDbRow, tags: &mut Vec<(i64, Tag)>) -> Location {
-    let mut l = Location::from(row);
-    l.tags = super::clients::take_tags(tags, l.id);
-    l.fields.tag_ids = l.tags.iter().map(|t| t.id).collect();
-    l
+    rows.into_iter()
+        .map(|row| {
+            let mut l = Location::from(row);
+            l.tags = super::clients::take_tags(&mut tags, l.id);
+            l.fields.tag_ids = l.tags.iter().map(|t| t.id).collect();
+            l
+        })
+        .collect()
 }
 
 /// What the API's location list is narrowed to.
@@ -210,9 +209,10 @@ impl Db {
         let sql = format!("{LOCATION_SELECT} WHERE id = $1");
         let row: Option<LocationDbRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
-        let Some(row) = row else { return Ok(None) };
-        let mut tags = self.tags_of("location", &[id]).await?;
-        Ok(Some(tagged(row, &mut tags)))
+        Ok(self
+            .locations_tagged(row.into_iter().collect())
+            .await?
+            .pop())
     }
 }
 

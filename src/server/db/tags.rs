@@ -72,7 +72,7 @@ impl Db {
 
     /// The tags of these clients and of their active primary locations, in one query: (client
     /// id, tag) and (location id, tag), by tag name.
-    pub async fn client_and_primary_tags(&self, clients: &[i64]) -> DbResult<TagsOfBoth> {
+    pub(super) async fn client_and_primary_tags(&self, clients: &[i64]) -> DbResult<TagsOfBoth> {
         let rows = self
             .tag_rows(clients, |p| {
                 format!(
@@ -114,9 +114,9 @@ impl Db {
 }
 
 /// What [`Db::client_and_primary_tags`] finds: (record id, tag) on each side.
-pub struct TagsOfBoth {
-    pub clients: Vec<(i64, Tag)>,
-    pub locations: Vec<(i64, Tag)>,
+pub(super) struct TagsOfBoth {
+    pub(super) clients: Vec<(i64, Tag)>,
+    pub(super) locations: Vec<(i64, Tag)>,
 }
 
 impl Tx {
